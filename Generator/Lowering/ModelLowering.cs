@@ -1,0 +1,34 @@
+using System;
+using DinoCompiled.Generator.Diagnostics;
+using DinoCompiled.Generator.Model;
+using DinoCompiled.Generator.Parsing;
+
+namespace DinoCompiled.Generator.Lowering;
+
+/// <summary>ModelSpec -> CompiledModel: the parameter layout and the costs; sizes beyond what a flat buffer holds become DINO1008.</summary>
+internal static class ModelLowering
+{
+    /// <summary>The largest flat buffer the runtimes allocate: one .NET array of float32.</summary>
+    public const long MaxFlatLength = 0x7FFFFFC7;
+
+    public static Result<CompiledModel> Lower(ModelSpec spec)
+    {
+        var diagnostics = new DiagnosticBag();
+        try
+        {
+            var (parameters, flatLength) = ParameterTableBuilder.Build(spec);
+            if (flatLength > MaxFlatLength)
+            {
+                diagnostics.Add(DiagnosticDescriptors.ModelTooLarge, spec.Location, spec.ClassName,
+                    Formatting.Grouped(flatLength) + " parameter elements, more than the " + Formatting.Grouped(MaxFlatLength) + " one flat buffer holds");
+                return diagnostics.ToResult<CompiledModel>(null);
+            }
+            return diagnostics.ToResult(new CompiledModel(spec, parameters, flatLength, FlopCounter.Count(spec)));
+        }
+        catch (OverflowException)
+        {
+            diagnostics.Add(DiagnosticDescriptors.ModelTooLarge, spec.Location, spec.ClassName, "its sizes overflow 64-bit element counts");
+            return diagnostics.ToResult<CompiledModel>(null);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace DinoCompiled.Models;
+
+/// <summary>ViT-Base/16 (D 768, 12 heads) with the reference DINO head.</summary>
+[VisionTransformer(Patch = 16, EmbedDim = 768, Depth = 12, Heads = 12, GlobalCrop = 224, LocalCrop = 96)]
+[DinoHead(OutDim = 65536, Hidden = 2048, Bottleneck = 256)]
+public partial class VitBase16
+{
+}
