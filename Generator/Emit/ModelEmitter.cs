@@ -124,8 +124,16 @@ internal static class ModelEmitter
                        (i == spec.Blocks.Count - 1 ? ");" : ","));
             }
             w.Unindent();
-            var widths = spec.Head.Mlp.Where(l => l.Kind == HeadLayerKind.Linear).Select(l => l.Out.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.Line("var head = new " + Ns + "HeadInfo(" + Immutable + ".Create(" + string.Join(", ", widths) + "), " + spec.Head.OutDim + ", " + CodeText.Bool(spec.Head.NormLastLayer) + ");");
+            var widths = new List<string>();
+            var gelus = new List<string>();
+            for (int i = 0; i < spec.Head.Mlp.Count; i++)
+            {
+                if (spec.Head.Mlp[i].Kind != HeadLayerKind.Linear) continue;
+                widths.Add(spec.Head.Mlp[i].Out.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                gelus.Add(CodeText.Bool(i + 1 < spec.Head.Mlp.Count && spec.Head.Mlp[i + 1].Kind == HeadLayerKind.Gelu));
+            }
+            w.Line("var head = new " + Ns + "HeadInfo(" + Immutable + ".Create(" + string.Join(", ", widths) + "), " + Immutable + ".Create(" + string.Join(", ", gelus) + "), " +
+                   spec.Head.OutDim + ", " + CodeText.Bool(spec.Head.NormLastLayer) + ");");
             w.Line("return new " + Ns + "ArchitectureInfo(" + spec.Channels + ", " + spec.ImageSize + ", " + spec.Patch + ", " + spec.EmbedDim + ", blocks, " +
                    CodeText.Double(spec.LayerNormEps) + ", " + spec.GlobalCrop + ", " + spec.LocalCrop + ", head);");
         }

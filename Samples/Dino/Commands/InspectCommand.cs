@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// <c>dino inspect MODEL [--no-table]</c>: what the generator compiled for a model: architecture, parameter counts
+/// (backbone, head, trainable), forward FLOPs per compiled crop size, and the parameter table.
+/// </summary>
+public static class InspectCommand
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var names = args.Where(a => !a.StartsWith('-')).ToList();
+        var unknown = args.FirstOrDefault(a => a.StartsWith('-') && a != "--no-table");
+        if (unknown is not null) throw new CliException($"inspect: unknown option '{unknown}'; usage: dino inspect MODEL [--no-table]");
+        if (names.Count != 1) throw new CliException("inspect: name one model, e.g. 'dino inspect vit-small-16' ('dino models' lists them)");
+
+        var model = ModelResolver.Resolve(names[0]);
+        WriteSummary(model, output);
+        if (!args.Contains("--no-table")) WriteTable(model, output);
+        return DinoCli.Success;
+    }
+
+    private static void WriteSummary(ModelDescription model, TextWriter o)
+    {
+        var a = model.Architecture;
+        var first = a.Blocks[0];
+        string rates = a.Depth > 1 ? $"{Fmt(a.Blocks[0].DropPath)} -> {Fmt(a.Blocks[^1].DropPath)}" : Fmt(first.DropPath);
+
+        o.WriteLine($"{model.Name} ({model.TypeName})");
+        o.WriteLine($"  backbone   ViT: {a.Channels} channel{(a.Channels == 1 ? "" : "s")}, image {a.ImageSize}, patch {a.Patch}, width {a.EmbedDim}, " +
+                    $"{a.Depth} blocks x {first.Heads} heads, MLP {first.MlpHidden}, qkv bias {(first.QkvBias ? "yes" : "no")}, drop path {rates}, LayerNorm eps {Fmt(a.LayerNormEps)}");
+        o.WriteLine($"  head       {a.Head.MlpText}; L2-normalize; weight-normalized Linear {a.Head.Bottleneck} -> {a.Head.OutDim}{(a.Head.NormLastLayer ? " (weight_g frozen)" : "")}");
+        o.WriteLine($"  crops      global {a.GlobalCrop}, local {a.LocalCrop}");
+        o.WriteLine();
+
+        var p = model.Parameters;
+        o.WriteLine("Parameters");
+        o.WriteLine($"  backbone     {Units.Grouped(p.BackboneCount),14}");
+        o.WriteLine($"  head         {Units.Grouped(p.HeadCount),14}");
+        o.WriteLine($"  total        {Units.Grouped(p.TotalCount),14}");
+        o.WriteLine($"  trainable    {Units.Grouped(p.TrainableCount),14}");
+        o.WriteLine($"  flat buffer  {Units.Grouped(p.FlatLength),14} elements ({Units.Bytes(p.FlatLength * sizeof(float))} as float32, {p.Count} tensors aligned to {ParameterTable.Alignment})");
+        o.WriteLine();
+
+        o.WriteLine("Forward FLOPs per image (2 x multiply-adds of the matrix products)");
+        o.WriteLine($"  {"crop",-12} {"tokens",6} {"backbone",14} {"head",14} {"total",14}");
+        for (int i = 0; i < model.Flops.Length; i++)
+        {
+            var f = model.Flops[i];
+            string crop = f.Crop + (i == 0 ? " global" : " local");
+            o.WriteLine($"  {crop,-12} {f.Tokens,6} {Units.Flops(f.BackboneFlops),14} {Units.Flops(f.HeadFlops),14} {Units.Flops(f.TotalFlops),14}");
+        }
+    }
+
+    private static void WriteTable(ModelDescription model, TextWriter o)
+    {
+        int width = model.Parameters.Max(p => p.Name.Length);
+        o.WriteLine();
+        o.WriteLine("Parameter table");
+        o.WriteLine($"  {"name".PadRight(width)}  {"shape",-20} {"offset",12} {"count",12}  {"init",-22} decay  trainable");
+        foreach (var p in model.Parameters)
+            o.WriteLine($"  {p.Name.PadRight(width)}  {p.ShapeText,-20} {Units.Grouped(p.Offset),12} {Units.Grouped(p.Count),12}  {p.Init,-22} {(p.WeightDecay ? "yes" : "no"),-5}  {(p.Trainable ? "yes" : "no")}");
+    }
+
+    private static string Fmt(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

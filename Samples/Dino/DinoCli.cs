@@ -1,0 +1,47 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>The <c>dino</c> program: dispatches a command line to its command. Exit codes: 0 success, 2 usage or input error.</summary>
+public static class DinoCli
+{
+    public const int Success = 0;
+    public const int UsageError = 2;
+
+    private const string Usage =
+        "usage: dino <command> [arguments]\n" +
+        "\n" +
+        "commands:\n" +
+        "  inspect MODEL   the compiled model: architecture, parameter table, counts, FLOPs per crop size\n" +
+        "  models          the models in the zoo\n";
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? error : output).Write(Usage);
+            return args.Length == 0 ? UsageError : Success;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "inspect" => InspectCommand.Run(args.Skip(1).ToArray(), output, error),
+                "models" => ModelsCommand.Run(output),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: inspect, models"),
+            };
+        }
+        catch (CliException exception)
+        {
+            return Fail(error, exception.Message);
+        }
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine("dino: " + message);
+        return UsageError;
+    }
+}
