@@ -22,8 +22,10 @@ internal sealed class SnapshotStore
 
     /// <summary>Accept mode: <c>DINO_ACCEPT_SNAPSHOTS=1</c>, ignored on CI (<c>CI=true</c>) so CI can never approve its own output.</summary>
     public static bool AcceptFromEnvironment =>
-        Environment.GetEnvironmentVariable("DINO_ACCEPT_SNAPSHOTS") == "1" &&
-        !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+        Accepts(Environment.GetEnvironmentVariable("DINO_ACCEPT_SNAPSHOTS"), Environment.GetEnvironmentVariable("CI"));
+
+    public static bool Accepts(string? acceptVariable, string? ciVariable) =>
+        acceptVariable == "1" && !string.Equals(ciVariable, "true", StringComparison.OrdinalIgnoreCase);
 
     public string VerifiedPath(string name, string extension) => Path.Combine(_directory, name + ".verified." + extension);
 
