@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(DinoCompiled.Benchmarks.GeneratorBenchmarks).Assembly).Run(args);
