@@ -14,7 +14,18 @@ internal static class ModelEmitter
     private const string Ns = "global::DinoCompiled.";
     private const string Immutable = "global::System.Collections.Immutable.ImmutableArray";
 
-    public static string HintName(ModelSpec spec) => spec.FullTypeName + ".g.cs";
+    /// <summary>
+    /// The generated file's name. Roslyn compares hint names ignoring case, so two models whose class names differ
+    /// only in case (<c>VitTiny</c>, <c>Vittiny</c>) would collide: a hash of the exact name tells them apart.
+    /// </summary>
+    public static string HintName(ModelSpec spec) => spec.FullTypeName + "." + CaseHash(spec.FullTypeName) + ".g.cs";
+
+    private static string CaseHash(string name)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name) hash = unchecked((hash ^ c) * 16777619);
+        return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static string Emit(CompiledModel model)
     {

@@ -27,7 +27,7 @@ internal static class ModelLowering
         }
         catch (OverflowException)
         {
-            diagnostics.Add(DiagnosticDescriptors.ModelTooLarge, spec.Location, spec.ClassName, "its sizes overflow 64-bit element counts");
+            diagnostics.Add(DiagnosticDescriptors.ModelTooLarge, spec.Location, spec.ClassName, "its sizes overflow the element and token counts");
             return diagnostics.ToResult<CompiledModel>(null);
         }
     }

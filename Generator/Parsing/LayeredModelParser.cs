@@ -29,6 +29,9 @@ internal static class LayeredModelParser
     public static Result<ModelSpec> Parse(INamedTypeSymbol type, AttributeData modelData, CancellationToken cancellationToken)
     {
         var diagnostics = new DiagnosticBag();
+        // [VisionTransformer] with [DinoModel] is the preset parser's to report (DINO0003), once.
+        if (ClassRules.Find(type, AttributeNames.VisionTransformer) is not null)
+            return diagnostics.ToResult<ModelSpec>(null);
         var model = new AttributeReader(modelData, cancellationToken);
         ClassRules.Check(type, model.Location, diagnostics);
         if (ClassRules.Find(type, AttributeNames.DinoHead) is { } classHead)

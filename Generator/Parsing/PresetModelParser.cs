@@ -16,8 +16,11 @@ internal static class PresetModelParser
         ClassRules.Check(type, backbone.Location, diagnostics);
 
         if (ClassRules.Find(type, AttributeNames.DinoModel) is { } layered)
+        {
             diagnostics.Add(DiagnosticDescriptors.ConflictingDeclarations, new AttributeReader(layered, cancellationToken).Location,
                 "DinoModel", "VisionTransformer", type.Name, "declare a model either with presets ([VisionTransformer] + [DinoHead]) or layer by layer ([DinoModel])");
+            return diagnostics.ToResult<ModelSpec>(null);
+        }
 
         var settings = ModelSettings.Read(backbone, type.Name, diagnostics);
         int patch = backbone.Int("Patch", AttributeDefaults.Patch);

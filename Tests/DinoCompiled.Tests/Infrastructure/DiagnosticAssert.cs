@@ -21,7 +21,7 @@ internal static class DiagnosticAssert
         var actual = outcome.GeneratorDiagnostics
             .Where(d => d.Id.StartsWith("DINO", System.StringComparison.Ordinal))
             .OrderBy(d => d.Location.SourceSpan.Start)
-            .Select(d => (d.Id, Start: d.Location.SourceSpan.Start - prefix, Text: d.Location.SourceTree is null ? "" : source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length),
+            .Select(d => (d.Id, Start: d.Location.SourceSpan.Start - prefix, Text: d.Location.Kind == Microsoft.CodeAnalysis.LocationKind.None ? "" : source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length),
                 Message: d.GetMessage(CultureInfo.InvariantCulture)))
             .ToList();
 
