@@ -25,10 +25,22 @@ internal static class CatalogEmitter
                 w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DinoCompiled.ModelDescription> All { get; } = new global::DinoCompiled.ModelDescription[]");
                 w.Line("{");
                 w.Indent();
-                foreach (var spec in models.OrderBy(m => m.ModelName, System.StringComparer.Ordinal))
+                var sorted = models.OrderBy(m => m.ModelName, System.StringComparer.Ordinal).ToList();
+                foreach (var spec in sorted)
                     w.Line("global::" + spec.FullTypeName + ".Description,");
                 w.Unindent();
                 w.Line("};");
+                w.Line();
+                w.Line("/// <summary>Calls <c>visitor.Visit&lt;TModel&gt;()</c> with the model class of that name; false when no model has it.</summary>");
+                using (w.Block("public static bool Visit(string name, global::DinoCompiled.Compiled.IDinoModelVisitor visitor)"))
+                {
+                    using (w.Block("switch (name)"))
+                    {
+                        foreach (var spec in sorted)
+                            w.Line("case " + CodeText.String(spec.ModelName) + ": visitor.Visit<global::" + spec.FullTypeName + ">(); return true;");
+                        w.Line("default: return false;");
+                    }
+                }
             }
         }
         return w.ToString();

@@ -48,7 +48,7 @@ internal static class ModelEmitter
     {
         var spec = model.Spec;
         WriteSummary(w, model);
-        using (w.Block("partial class " + spec.ClassName + " : " + Ns + "IDinoModel"))
+        using (w.Block("partial class " + spec.ClassName + " : " + Ns + "Compiled.ICompiledDinoModel"))
         {
             w.Line("/// <summary>The model's name on the command line.</summary>");
             w.Line("public const string ModelName = " + CodeText.String(spec.ModelName) + ";");
@@ -81,7 +81,17 @@ internal static class ModelEmitter
             {
                 var cost = model.Costs[i];
                 w.Line("new " + Ns + "CropFlops(" + cost.Crop + ", " + cost.Tokens + ", " + CodeText.Long(cost.BackboneFlops) + ", " +
-                    CodeText.Long(cost.HeadFlops) + ")" + (i == model.Costs.Count - 1 ? "));" : ","));
+                    CodeText.Long(cost.HeadFlops) + ")" + (i == model.Costs.Count - 1 ? ")," : ","));
+            }
+            w.Unindent();
+            var plans = model.Schedule!.Plans;
+            w.Line(Immutable + ".Create(");
+            w.Indent();
+            for (int i = 0; i < plans.Count; i++)
+            {
+                var p = plans[i];
+                w.Line("new " + Ns + "ArenaPlan(" + CodeText.String(p.Segment) + ", " + p.Crop + ", " + CodeText.Long(p.FixedFloats) + ", " + CodeText.Long(p.FloatsPerUnit) + ", " +
+                       CodeText.Long(p.UnplannedFixedFloats) + ", " + CodeText.Long(p.UnplannedFloatsPerUnit) + ", " + p.Nodes + ")" + (i == plans.Count - 1 ? "));" : ","));
             }
             w.Unindent();
             w.Unindent();
@@ -89,6 +99,9 @@ internal static class ModelEmitter
             WriteArchitecture(w, spec);
             w.Line();
             WriteParameters(w, model);
+            w.Line();
+            // The compiled schedule was written at depth 0; it goes in at the class's depth.
+            foreach (var line in model.Schedule!.Members.TrimEnd('\n').Split('\n')) w.Line(line);
         }
     }
 

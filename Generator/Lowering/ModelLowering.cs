@@ -1,11 +1,12 @@
 using System;
+using DinoCompiled.Generator.Compiler;
 using DinoCompiled.Generator.Diagnostics;
 using DinoCompiled.Generator.Model;
 using DinoCompiled.Generator.Parsing;
 
 namespace DinoCompiled.Generator.Lowering;
 
-/// <summary>ModelSpec -> CompiledModel: the parameter layout and the costs; sizes beyond what a flat buffer holds become DINO1008.</summary>
+/// <summary>ModelSpec -> CompiledModel: the parameter layout, the costs and the compiled schedule; sizes beyond what a flat buffer holds become DINO1008.</summary>
 internal static class ModelLowering
 {
     /// <summary>The largest flat buffer the runtimes allocate: one .NET array of float32.</summary>
@@ -23,7 +24,8 @@ internal static class ModelLowering
                     Formatting.Grouped(flatLength) + " parameter elements, more than the " + Formatting.Grouped(MaxFlatLength) + " one flat buffer holds");
                 return diagnostics.ToResult<CompiledModel>(null);
             }
-            return diagnostics.ToResult(new CompiledModel(spec, parameters, flatLength, FlopCounter.Count(spec)));
+            var model = new CompiledModel(spec, parameters, flatLength, FlopCounter.Count(spec));
+            return diagnostics.ToResult(model with { Schedule = ScheduleCompiler.Compile(model) });
         }
         catch (OverflowException)
         {

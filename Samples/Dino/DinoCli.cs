@@ -15,7 +15,8 @@ public static class DinoCli
         "\n" +
         "commands:\n" +
         "  inspect MODEL   the compiled model: architecture, parameter table, counts, FLOPs per crop size\n" +
-        "  models          the models in the zoo\n";
+        "  models          the models in the zoo\n" +
+        "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -30,7 +31,9 @@ public static class DinoCli
             {
                 "inspect" => InspectCommand.Run(args.Skip(1).ToArray(), output, error),
                 "models" => ModelsCommand.Run(output),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: inspect, models"),
+                "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
+                "bench" => Fail(error, "bench: the benchmarks are: step"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: inspect, models, bench"),
             };
         }
         catch (CliException exception)

@@ -53,7 +53,32 @@ public static class InspectCommand
             string crop = f.Crop + (i == 0 ? " global" : " local");
             o.WriteLine($"  {crop,-12} {f.Tokens,6} {Units.Flops(f.BackboneFlops),14} {Units.Flops(f.HeadFlops),14} {Units.Flops(f.TotalFlops),14}");
         }
+        o.WriteLine();
+        WriteMemoryPlan(model, o);
     }
+
+    /// <summary>
+    /// The static memory plan: each segment's arena per unit (an image of the crop group, or a head row) against the
+    /// sum of all its intermediate tensors, and the peak of a DINO step at a reference batch.
+    /// </summary>
+    private static void WriteMemoryPlan(ModelDescription model, TextWriter o)
+    {
+        o.WriteLine("Memory plan (forward + backward arena, float32)");
+        o.WriteLine($"  {"segment",-14} {"kernels",7} {"per unit",12} {"fixed",12} {"all tensors",12} {"reuse",6}");
+        foreach (var plan in model.Arenas)
+        {
+            o.WriteLine($"  {plan.Segment,-14} {plan.KernelCalls,7} {Units.Bytes(plan.FloatsPerUnit * sizeof(float)),12} {Units.Bytes(plan.FixedFloats * sizeof(float)),12} " +
+                        $"{Units.Bytes(plan.UnplannedFloatsPerUnit * sizeof(float)),12} {plan.Reuse,5:F2}x");
+        }
+        var a = model.Architecture;
+        const int batch = 64, locals = 8;
+        long peak = Plan(model, a.GlobalCrop).Bytes(2 * batch) + Plan(model, a.LocalCrop).Bytes(locals * batch) + Plan(model, 0).Bytes((2 + locals) * batch);
+        long unplanned = (Plan(model, a.GlobalCrop).UnplannedFloatsPerUnit * 2 * batch + Plan(model, a.LocalCrop).UnplannedFloatsPerUnit * locals * batch
+            + Plan(model, 0).UnplannedFloatsPerUnit * (2 + locals) * batch) * sizeof(float);
+        o.WriteLine($"  a step of {batch} images with 2 global + {locals} local crops: arenas {Units.Bytes(peak)} (every intermediate in its own buffer: {Units.Bytes(unplanned)})");
+    }
+
+    private static ArenaPlan Plan(ModelDescription model, int crop) => model.Arenas.First(p => p.Crop == crop);
 
     private static void WriteTable(ModelDescription model, TextWriter o)
     {

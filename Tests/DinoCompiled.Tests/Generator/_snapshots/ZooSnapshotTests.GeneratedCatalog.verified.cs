@@ -17,5 +17,20 @@ namespace DinoCompiled.Generated
             global::DinoCompiled.Models.VitSmall8.Description,
             global::DinoCompiled.Models.VitTiny16.Description,
         };
+
+        /// <summary>Calls <c>visitor.Visit&lt;TModel&gt;()</c> with the model class of that name; false when no model has it.</summary>
+        public static bool Visit(string name, global::DinoCompiled.Compiled.IDinoModelVisitor visitor)
+        {
+            switch (name)
+            {
+                case "fmnist-tiny": visitor.Visit<global::DinoCompiled.Models.FmnistTiny>(); return true;
+                case "vit-base-16": visitor.Visit<global::DinoCompiled.Models.VitBase16>(); return true;
+                case "vit-base-8": visitor.Visit<global::DinoCompiled.Models.VitBase8>(); return true;
+                case "vit-small-16": visitor.Visit<global::DinoCompiled.Models.VitSmall16>(); return true;
+                case "vit-small-8": visitor.Visit<global::DinoCompiled.Models.VitSmall8>(); return true;
+                case "vit-tiny-16": visitor.Visit<global::DinoCompiled.Models.VitTiny16>(); return true;
+                default: return false;
+            }
+        }
     }
 }

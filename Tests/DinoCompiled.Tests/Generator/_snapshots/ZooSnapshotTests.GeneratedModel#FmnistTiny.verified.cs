@@ -15,7 +15,7 @@ namespace DinoCompiled.Models
     /// <item><term>12 (local)</term><description>10 tokens; 15,970,304 + 1,835,008 = 17.805 MFLOPs</description></item>
     /// </list>
     /// </summary>
-    partial class FmnistTiny : global::DinoCompiled.IDinoModel
+    partial class FmnistTiny : global::DinoCompiled.Compiled.ICompiledDinoModel
     {
         /// <summary>The model's name on the command line.</summary>
         public const string ModelName = "fmnist-tiny";
@@ -43,7 +43,11 @@ namespace DinoCompiled.Models
             new global::DinoCompiled.ParameterTable(CreateParameters(), FlatParameterLength),
             global::System.Collections.Immutable.ImmutableArray.Create(
                 new global::DinoCompiled.CropFlops(28, 50, 83_963_904, 1_835_008),
-                new global::DinoCompiled.CropFlops(12, 10, 15_970_304, 1_835_008)));
+                new global::DinoCompiled.CropFlops(12, 10, 15_970_304, 1_835_008)),
+            global::System.Collections.Immutable.ImmutableArray.Create(
+                new global::DinoCompiled.ArenaPlan("Backbone28", 28, 0, 495_056, 0, 784_240, 106),
+                new global::DinoCompiled.ArenaPlan("Backbone12", 12, 1_152, 91_824, 2_304, 150_512, 109),
+                new global::DinoCompiled.ArenaPlan("Head", 0, 528_384, 2_816, 1_052_672, 3_600, 19)));
 
         private static global::DinoCompiled.ArchitectureInfo CreateArchitecture()
         {
@@ -139,6 +143,346 @@ namespace DinoCompiled.Models
 
             static global::DinoCompiled.ParameterInfo P(string name, int[] shape, long offset, long count, global::DinoCompiled.InitKind init, double scale, bool decay, bool trainable, global::DinoCompiled.ModelPart part) =>
                 new global::DinoCompiled.ParameterInfo(name, global::System.Collections.Immutable.ImmutableArray.Create(shape), offset, count, new global::DinoCompiled.ParameterInit(init, scale), decay, trainable, part);
+        }
+
+        // ---- Backbone28: 106 kernel calls; arena 0 + 495_056 floats per unit (784_240 without reuse) ----
+
+        /// <summary>Backbone28: the forward pass: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
+        public static void Backbone28Forward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // patch_embed
+            global::DinoCompiled.Compiled.CpuOps.Im2Col(b.Input, b.Arena + 0 + 0L * u, u, 1, 28, 4);  // patch_embed.columns <- Im2Col(images)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 0 + 0L * u, b.Parameters + 6_528, b.Parameters + 8_576, b.Arena + 0 + 784L * u, u * 49, 16, 128);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // tokens
+            global::DinoCompiled.Compiled.CpuOps.AssembleTokens(b.Arena + 0 + 784L * u, b.Parameters + 0, b.Parameters + 128, b.Parameters + 256, b.Arena + 0 + 7_056L * u, u, 49, 128);  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            // blocks.0
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 7_056L * u, b.Parameters + 8_704, b.Parameters + 8_832, b.Arena + 0 + 13_456L * u, b.Arena + 0 + 784L * u, b.Arena + 0 + 848L * u, u * 50, 128, 1E-06f);  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 0 + 13_456L * u, b.Parameters + 8_960, b.Parameters + 58_112, b.Arena + 0 + 19_856L * u, u * 50, 128, 384);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 0 + 19_856L * u, b.Arena + 0 + 39_056L * u, b.Arena + 0 + 45_456L * u, u, 50, 4, 32);  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 39_056L * u, b.Parameters + 58_496, b.Parameters + 74_880, b.Arena + 0 + 7_056L * u, b.Drop(0), 50, b.Arena + 0 + 55_456L * u, u * 50, 128, 128);  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 55_456L * u, b.Parameters + 75_008, b.Parameters + 75_136, b.Arena + 0 + 61_856L * u, b.Arena + 0 + 912L * u, b.Arena + 0 + 976L * u, u * 50, 128, 1E-06f);  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 0 + 61_856L * u, b.Parameters + 75_264, b.Parameters + 140_800, b.Arena + 0 + 68_256L * u, b.Arena + 0 + 93_856L * u, u * 50, 128, 512);  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 93_856L * u, b.Parameters + 141_312, b.Parameters + 206_848, b.Arena + 0 + 55_456L * u, b.Drop(1), 50, b.Arena + 0 + 119_456L * u, u * 50, 512, 128);  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+            // blocks.1
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 119_456L * u, b.Parameters + 206_976, b.Parameters + 207_104, b.Arena + 0 + 125_856L * u, b.Arena + 0 + 1_040L * u, b.Arena + 0 + 1_104L * u, u * 50, 128, 1E-06f);  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 0 + 125_856L * u, b.Parameters + 207_232, b.Parameters + 256_384, b.Arena + 0 + 132_256L * u, u * 50, 128, 384);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 0 + 132_256L * u, b.Arena + 0 + 151_456L * u, b.Arena + 0 + 157_856L * u, u, 50, 4, 32);  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 151_456L * u, b.Parameters + 256_768, b.Parameters + 273_152, b.Arena + 0 + 119_456L * u, b.Drop(2), 50, b.Arena + 0 + 167_856L * u, u * 50, 128, 128);  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 167_856L * u, b.Parameters + 273_280, b.Parameters + 273_408, b.Arena + 0 + 174_256L * u, b.Arena + 0 + 1_168L * u, b.Arena + 0 + 1_232L * u, u * 50, 128, 1E-06f);  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 0 + 174_256L * u, b.Parameters + 273_536, b.Parameters + 339_072, b.Arena + 0 + 180_656L * u, b.Arena + 0 + 206_256L * u, u * 50, 128, 512);  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 206_256L * u, b.Parameters + 339_584, b.Parameters + 405_120, b.Arena + 0 + 167_856L * u, b.Drop(3), 50, b.Arena + 0 + 231_856L * u, u * 50, 512, 128);  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+            // blocks.2
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 231_856L * u, b.Parameters + 405_248, b.Parameters + 405_376, b.Arena + 0 + 238_256L * u, b.Arena + 0 + 1_296L * u, b.Arena + 0 + 1_360L * u, u * 50, 128, 1E-06f);  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 0 + 238_256L * u, b.Parameters + 405_504, b.Parameters + 454_656, b.Arena + 0 + 244_656L * u, u * 50, 128, 384);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 0 + 244_656L * u, b.Arena + 0 + 263_856L * u, b.Arena + 0 + 270_256L * u, u, 50, 4, 32);  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 263_856L * u, b.Parameters + 455_040, b.Parameters + 471_424, b.Arena + 0 + 231_856L * u, b.Drop(4), 50, b.Arena + 0 + 280_256L * u, u * 50, 128, 128);  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 280_256L * u, b.Parameters + 471_552, b.Parameters + 471_680, b.Arena + 0 + 286_656L * u, b.Arena + 0 + 1_424L * u, b.Arena + 0 + 1_488L * u, u * 50, 128, 1E-06f);  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 0 + 286_656L * u, b.Parameters + 471_808, b.Parameters + 537_344, b.Arena + 0 + 293_056L * u, b.Arena + 0 + 318_656L * u, u * 50, 128, 512);  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 318_656L * u, b.Parameters + 537_856, b.Parameters + 603_392, b.Arena + 0 + 280_256L * u, b.Drop(5), 50, b.Arena + 0 + 344_256L * u, u * 50, 512, 128);  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+            // blocks.3
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 344_256L * u, b.Parameters + 603_520, b.Parameters + 603_648, b.Arena + 0 + 350_656L * u, b.Arena + 0 + 1_552L * u, b.Arena + 0 + 1_616L * u, u * 50, 128, 1E-06f);  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 0 + 350_656L * u, b.Parameters + 603_776, b.Parameters + 652_928, b.Arena + 0 + 357_056L * u, u * 50, 128, 384);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 0 + 357_056L * u, b.Arena + 0 + 376_256L * u, b.Arena + 0 + 382_656L * u, u, 50, 4, 32);  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 376_256L * u, b.Parameters + 653_312, b.Parameters + 669_696, b.Arena + 0 + 344_256L * u, b.Drop(6), 50, b.Arena + 0 + 392_656L * u, u * 50, 128, 128);  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 392_656L * u, b.Parameters + 669_824, b.Parameters + 669_952, b.Arena + 0 + 399_056L * u, b.Arena + 0 + 1_680L * u, b.Arena + 0 + 1_744L * u, u * 50, 128, 1E-06f);  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 0 + 399_056L * u, b.Parameters + 670_080, b.Parameters + 735_616, b.Arena + 0 + 405_456L * u, b.Arena + 0 + 431_056L * u, u * 50, 128, 512);  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 0 + 431_056L * u, b.Parameters + 736_128, b.Parameters + 801_664, b.Arena + 0 + 392_656L * u, b.Drop(7), 50, b.Arena + 0 + 456_656L * u, u * 50, 512, 128);  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+            // norm
+            global::DinoCompiled.Compiled.CpuOps.GatherClass(b.Arena + 0 + 456_656L * u, b.Arena + 0 + 1_808L * u, u, 50, 128);  // norm.cls <- GatherClass(blocks.3.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 0 + 1_808L * u, b.Parameters + 801_792, b.Parameters + 801_920, b.Output, b.Arena + 0 + 1_936L * u, b.Arena + 0 + 1_952L * u, u * 1, 128, 1E-06f);  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
+        /// <summary>Backbone28: the backward pass after Forward on the same arena: reads b.OutputGradient, accumulates into b.Gradients.</summary>
+        public static void Backbone28Backward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // norm
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.OutputGradient, b.Arena + 0 + 1_808L * u, b.Parameters + 801_792, b.Arena + 0 + 1_936L * u, b.Arena + 0 + 1_952L * u, b.Arena + 0 + 1_968L * u, b.Gradients + 801_792, b.Gradients + 801_920, u * 1, 128, accumulate: false);  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScatterClass(b.Arena + 0 + 1_968L * u, b.Arena + 0 + 456_656L * u, u, 50, 128);  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
+            // blocks.3
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(7), 50, b.Arena + 0 + 463_056L * u, u * 50, 128);  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 0 + 463_056L * u, b.Parameters + 736_128, b.Arena + 0 + 405_456L * u, b.Arena + 0 + 469_456L * u, u * 50, 512, 128);  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 463_056L * u, b.Arena + 0 + 431_056L * u, b.Gradients + 736_128, u * 50, 512, 128);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 463_056L * u, b.Gradients + 801_664, u * 50, 128);  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 469_456L * u, b.Parameters + 670_080, b.Arena + 0 + 405_456L * u, u * 50, 128, 512, accumulate: false);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 469_456L * u, b.Arena + 0 + 399_056L * u, b.Gradients + 670_080, u * 50, 128, 512);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 469_456L * u, b.Gradients + 735_616, u * 50, 512);  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 405_456L * u, b.Arena + 0 + 392_656L * u, b.Parameters + 669_824, b.Arena + 0 + 1_680L * u, b.Arena + 0 + 1_744L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 669_824, b.Gradients + 669_952, u * 50, 128, accumulate: true);  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(6), 50, b.Arena + 0 + 392_656L * u, u * 50, 128);  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 392_656L * u, b.Parameters + 653_312, b.Arena + 0 + 399_056L * u, u * 50, 128, 128, accumulate: false);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 392_656L * u, b.Arena + 0 + 376_256L * u, b.Gradients + 653_312, u * 50, 128, 128);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 392_656L * u, b.Gradients + 669_696, u * 50, 128);  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 0 + 399_056L * u, b.Arena + 0 + 357_056L * u, b.Arena + 0 + 382_656L * u, b.Arena + 0 + 405_456L * u, u, 50, 4, 32);  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 405_456L * u, b.Parameters + 603_776, b.Arena + 0 + 357_056L * u, u * 50, 128, 384, accumulate: false);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 405_456L * u, b.Arena + 0 + 350_656L * u, b.Gradients + 603_776, u * 50, 128, 384);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 405_456L * u, b.Gradients + 652_928, u * 50, 384);  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 357_056L * u, b.Arena + 0 + 344_256L * u, b.Parameters + 603_520, b.Arena + 0 + 1_552L * u, b.Arena + 0 + 1_616L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 603_520, b.Gradients + 603_648, u * 50, 128, accumulate: true);  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+            // blocks.2
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(5), 50, b.Arena + 0 + 344_256L * u, u * 50, 128);  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 0 + 344_256L * u, b.Parameters + 537_856, b.Arena + 0 + 293_056L * u, b.Arena + 0 + 350_656L * u, u * 50, 512, 128);  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 344_256L * u, b.Arena + 0 + 318_656L * u, b.Gradients + 537_856, u * 50, 512, 128);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 344_256L * u, b.Gradients + 603_392, u * 50, 128);  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 350_656L * u, b.Parameters + 471_808, b.Arena + 0 + 293_056L * u, u * 50, 128, 512, accumulate: false);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 350_656L * u, b.Arena + 0 + 286_656L * u, b.Gradients + 471_808, u * 50, 128, 512);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 350_656L * u, b.Gradients + 537_344, u * 50, 512);  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 293_056L * u, b.Arena + 0 + 280_256L * u, b.Parameters + 471_552, b.Arena + 0 + 1_424L * u, b.Arena + 0 + 1_488L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 471_552, b.Gradients + 471_680, u * 50, 128, accumulate: true);  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(4), 50, b.Arena + 0 + 280_256L * u, u * 50, 128);  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 280_256L * u, b.Parameters + 455_040, b.Arena + 0 + 286_656L * u, u * 50, 128, 128, accumulate: false);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 280_256L * u, b.Arena + 0 + 263_856L * u, b.Gradients + 455_040, u * 50, 128, 128);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 280_256L * u, b.Gradients + 471_424, u * 50, 128);  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 0 + 286_656L * u, b.Arena + 0 + 244_656L * u, b.Arena + 0 + 270_256L * u, b.Arena + 0 + 293_056L * u, u, 50, 4, 32);  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 293_056L * u, b.Parameters + 405_504, b.Arena + 0 + 244_656L * u, u * 50, 128, 384, accumulate: false);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 293_056L * u, b.Arena + 0 + 238_256L * u, b.Gradients + 405_504, u * 50, 128, 384);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 293_056L * u, b.Gradients + 454_656, u * 50, 384);  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 244_656L * u, b.Arena + 0 + 231_856L * u, b.Parameters + 405_248, b.Arena + 0 + 1_296L * u, b.Arena + 0 + 1_360L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 405_248, b.Gradients + 405_376, u * 50, 128, accumulate: true);  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+            // blocks.1
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(3), 50, b.Arena + 0 + 231_856L * u, u * 50, 128);  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 0 + 231_856L * u, b.Parameters + 339_584, b.Arena + 0 + 180_656L * u, b.Arena + 0 + 238_256L * u, u * 50, 512, 128);  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 231_856L * u, b.Arena + 0 + 206_256L * u, b.Gradients + 339_584, u * 50, 512, 128);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 231_856L * u, b.Gradients + 405_120, u * 50, 128);  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 238_256L * u, b.Parameters + 273_536, b.Arena + 0 + 180_656L * u, u * 50, 128, 512, accumulate: false);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 238_256L * u, b.Arena + 0 + 174_256L * u, b.Gradients + 273_536, u * 50, 128, 512);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 238_256L * u, b.Gradients + 339_072, u * 50, 512);  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 180_656L * u, b.Arena + 0 + 167_856L * u, b.Parameters + 273_280, b.Arena + 0 + 1_168L * u, b.Arena + 0 + 1_232L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 273_280, b.Gradients + 273_408, u * 50, 128, accumulate: true);  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(2), 50, b.Arena + 0 + 167_856L * u, u * 50, 128);  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 167_856L * u, b.Parameters + 256_768, b.Arena + 0 + 174_256L * u, u * 50, 128, 128, accumulate: false);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 167_856L * u, b.Arena + 0 + 151_456L * u, b.Gradients + 256_768, u * 50, 128, 128);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 167_856L * u, b.Gradients + 273_152, u * 50, 128);  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 0 + 174_256L * u, b.Arena + 0 + 132_256L * u, b.Arena + 0 + 157_856L * u, b.Arena + 0 + 180_656L * u, u, 50, 4, 32);  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 180_656L * u, b.Parameters + 207_232, b.Arena + 0 + 132_256L * u, u * 50, 128, 384, accumulate: false);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 180_656L * u, b.Arena + 0 + 125_856L * u, b.Gradients + 207_232, u * 50, 128, 384);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 180_656L * u, b.Gradients + 256_384, u * 50, 384);  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 132_256L * u, b.Arena + 0 + 119_456L * u, b.Parameters + 206_976, b.Arena + 0 + 1_040L * u, b.Arena + 0 + 1_104L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 206_976, b.Gradients + 207_104, u * 50, 128, accumulate: true);  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+            // blocks.0
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(1), 50, b.Arena + 0 + 119_456L * u, u * 50, 128);  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 0 + 119_456L * u, b.Parameters + 141_312, b.Arena + 0 + 68_256L * u, b.Arena + 0 + 125_856L * u, u * 50, 512, 128);  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 119_456L * u, b.Arena + 0 + 93_856L * u, b.Gradients + 141_312, u * 50, 512, 128);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 119_456L * u, b.Gradients + 206_848, u * 50, 128);  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 125_856L * u, b.Parameters + 75_264, b.Arena + 0 + 68_256L * u, u * 50, 128, 512, accumulate: false);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 125_856L * u, b.Arena + 0 + 61_856L * u, b.Gradients + 75_264, u * 50, 128, 512);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 125_856L * u, b.Gradients + 140_800, u * 50, 512);  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 68_256L * u, b.Arena + 0 + 55_456L * u, b.Parameters + 75_008, b.Arena + 0 + 912L * u, b.Arena + 0 + 976L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 75_008, b.Gradients + 75_136, u * 50, 128, accumulate: true);  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 0 + 456_656L * u, b.Drop(0), 50, b.Arena + 0 + 55_456L * u, u * 50, 128);  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 55_456L * u, b.Parameters + 58_496, b.Arena + 0 + 61_856L * u, u * 50, 128, 128, accumulate: false);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 55_456L * u, b.Arena + 0 + 39_056L * u, b.Gradients + 58_496, u * 50, 128, 128);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 55_456L * u, b.Gradients + 74_880, u * 50, 128);  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 0 + 61_856L * u, b.Arena + 0 + 19_856L * u, b.Arena + 0 + 45_456L * u, b.Arena + 0 + 68_256L * u, u, 50, 4, 32);  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 0 + 68_256L * u, b.Parameters + 8_960, b.Arena + 0 + 19_856L * u, u * 50, 128, 384, accumulate: false);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 68_256L * u, b.Arena + 0 + 13_456L * u, b.Gradients + 8_960, u * 50, 128, 384);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 68_256L * u, b.Gradients + 58_112, u * 50, 384);  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 0 + 19_856L * u, b.Arena + 0 + 7_056L * u, b.Parameters + 8_704, b.Arena + 0 + 784L * u, b.Arena + 0 + 848L * u, b.Arena + 0 + 456_656L * u, b.Gradients + 8_704, b.Gradients + 8_832, u * 50, 128, accumulate: true);  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+            // tokens
+            global::DinoCompiled.Compiled.CpuOps.AssembleTokensGrad(b.Arena + 0 + 456_656L * u, b.Arena + 0 + 784L * u, b.Gradients + 0, b.Gradients + 128, b.Gradients + 256, u, 49, 128);  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed <- AssembleTokensGrad(grad.tokens)
+            // patch_embed
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 0 + 784L * u, b.Arena + 0 + 0L * u, b.Gradients + 6_528, u * 49, 16, 128);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 0 + 784L * u, b.Gradients + 8_576, u * 49, 128);  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+        }
+
+        // ---- Backbone12: 109 kernel calls; arena 1_152 + 91_824 floats per unit (150_512 without reuse) ----
+
+        /// <summary>Backbone12: the forward pass: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
+        public static void Backbone12Forward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // patch_embed
+            global::DinoCompiled.Compiled.CpuOps.Im2Col(b.Input, b.Arena + 1_152 + 0L * u, u, 1, 12, 4);  // patch_embed.columns <- Im2Col(images)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 1_152 + 0L * u, b.Parameters + 6_528, b.Parameters + 8_576, b.Arena + 1_152 + 144L * u, u * 9, 16, 128);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // pos_embed
+            global::DinoCompiled.Compiled.CpuOps.ResizePositions(s_resizePositions12, b.Parameters + 256, b.Arena + 0, 128);  // pos_embed.resized <- ResizePositions(pos_embed)
+            // tokens
+            global::DinoCompiled.Compiled.CpuOps.AssembleTokens(b.Arena + 1_152 + 144L * u, b.Parameters + 0, b.Parameters + 128, b.Arena + 0, b.Arena + 1_152 + 1_296L * u, u, 9, 128);  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            // blocks.0
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 1_296L * u, b.Parameters + 8_704, b.Parameters + 8_832, b.Arena + 1_152 + 2_576L * u, b.Arena + 1_152 + 144L * u, b.Arena + 1_152 + 160L * u, u * 10, 128, 1E-06f);  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 1_152 + 2_576L * u, b.Parameters + 8_960, b.Parameters + 58_112, b.Arena + 1_152 + 3_856L * u, u * 10, 128, 384);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 1_152 + 3_856L * u, b.Arena + 1_152 + 7_696L * u, b.Arena + 1_152 + 176L * u, u, 10, 4, 32);  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 7_696L * u, b.Parameters + 58_496, b.Parameters + 74_880, b.Arena + 1_152 + 1_296L * u, b.Drop(0), 10, b.Arena + 1_152 + 8_976L * u, u * 10, 128, 128);  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 8_976L * u, b.Parameters + 75_008, b.Parameters + 75_136, b.Arena + 1_152 + 10_256L * u, b.Arena + 1_152 + 576L * u, b.Arena + 1_152 + 592L * u, u * 10, 128, 1E-06f);  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 1_152 + 10_256L * u, b.Parameters + 75_264, b.Parameters + 140_800, b.Arena + 1_152 + 11_536L * u, b.Arena + 1_152 + 16_656L * u, u * 10, 128, 512);  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 16_656L * u, b.Parameters + 141_312, b.Parameters + 206_848, b.Arena + 1_152 + 8_976L * u, b.Drop(1), 10, b.Arena + 1_152 + 21_776L * u, u * 10, 512, 128);  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+            // blocks.1
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 21_776L * u, b.Parameters + 206_976, b.Parameters + 207_104, b.Arena + 1_152 + 23_056L * u, b.Arena + 1_152 + 608L * u, b.Arena + 1_152 + 624L * u, u * 10, 128, 1E-06f);  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 1_152 + 23_056L * u, b.Parameters + 207_232, b.Parameters + 256_384, b.Arena + 1_152 + 24_336L * u, u * 10, 128, 384);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 1_152 + 24_336L * u, b.Arena + 1_152 + 28_176L * u, b.Arena + 1_152 + 640L * u, u, 10, 4, 32);  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 28_176L * u, b.Parameters + 256_768, b.Parameters + 273_152, b.Arena + 1_152 + 21_776L * u, b.Drop(2), 10, b.Arena + 1_152 + 29_456L * u, u * 10, 128, 128);  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 29_456L * u, b.Parameters + 273_280, b.Parameters + 273_408, b.Arena + 1_152 + 30_736L * u, b.Arena + 1_152 + 1_040L * u, b.Arena + 1_152 + 1_056L * u, u * 10, 128, 1E-06f);  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 1_152 + 30_736L * u, b.Parameters + 273_536, b.Parameters + 339_072, b.Arena + 1_152 + 32_016L * u, b.Arena + 1_152 + 37_136L * u, u * 10, 128, 512);  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 37_136L * u, b.Parameters + 339_584, b.Parameters + 405_120, b.Arena + 1_152 + 29_456L * u, b.Drop(3), 10, b.Arena + 1_152 + 42_256L * u, u * 10, 512, 128);  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+            // blocks.2
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 42_256L * u, b.Parameters + 405_248, b.Parameters + 405_376, b.Arena + 1_152 + 43_536L * u, b.Arena + 1_152 + 1_072L * u, b.Arena + 1_152 + 1_088L * u, u * 10, 128, 1E-06f);  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 1_152 + 43_536L * u, b.Parameters + 405_504, b.Parameters + 454_656, b.Arena + 1_152 + 44_816L * u, u * 10, 128, 384);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 1_152 + 44_816L * u, b.Arena + 1_152 + 48_656L * u, b.Arena + 1_152 + 49_936L * u, u, 10, 4, 32);  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 48_656L * u, b.Parameters + 455_040, b.Parameters + 471_424, b.Arena + 1_152 + 42_256L * u, b.Drop(4), 10, b.Arena + 1_152 + 50_336L * u, u * 10, 128, 128);  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 50_336L * u, b.Parameters + 471_552, b.Parameters + 471_680, b.Arena + 1_152 + 51_616L * u, b.Arena + 1_152 + 1_104L * u, b.Arena + 1_152 + 1_120L * u, u * 10, 128, 1E-06f);  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 1_152 + 51_616L * u, b.Parameters + 471_808, b.Parameters + 537_344, b.Arena + 1_152 + 52_896L * u, b.Arena + 1_152 + 58_016L * u, u * 10, 128, 512);  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 58_016L * u, b.Parameters + 537_856, b.Parameters + 603_392, b.Arena + 1_152 + 50_336L * u, b.Drop(5), 10, b.Arena + 1_152 + 63_136L * u, u * 10, 512, 128);  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+            // blocks.3
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 63_136L * u, b.Parameters + 603_520, b.Parameters + 603_648, b.Arena + 1_152 + 64_416L * u, b.Arena + 1_152 + 1_136L * u, b.Arena + 1_152 + 1_152L * u, u * 10, 128, 1E-06f);  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 1_152 + 64_416L * u, b.Parameters + 603_776, b.Parameters + 652_928, b.Arena + 1_152 + 65_696L * u, u * 10, 128, 384);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            global::DinoCompiled.Compiled.CpuOps.Attention(b.Arena + 1_152 + 65_696L * u, b.Arena + 1_152 + 69_536L * u, b.Arena + 1_152 + 70_816L * u, u, 10, 4, 32);  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 69_536L * u, b.Parameters + 653_312, b.Parameters + 669_696, b.Arena + 1_152 + 63_136L * u, b.Drop(6), 10, b.Arena + 1_152 + 71_216L * u, u * 10, 128, 128);  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 71_216L * u, b.Parameters + 669_824, b.Parameters + 669_952, b.Arena + 1_152 + 72_496L * u, b.Arena + 1_152 + 1_168L * u, b.Arena + 1_152 + 1_184L * u, u * 10, 128, 1E-06f);  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 1_152 + 72_496L * u, b.Parameters + 670_080, b.Parameters + 735_616, b.Arena + 1_152 + 73_776L * u, b.Arena + 1_152 + 78_896L * u, u * 10, 128, 512);  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+            global::DinoCompiled.Compiled.CpuOps.LinearResidual(b.Arena + 1_152 + 78_896L * u, b.Parameters + 736_128, b.Parameters + 801_664, b.Arena + 1_152 + 71_216L * u, b.Drop(7), 10, b.Arena + 1_152 + 84_016L * u, u * 10, 512, 128);  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+            // norm
+            global::DinoCompiled.Compiled.CpuOps.GatherClass(b.Arena + 1_152 + 84_016L * u, b.Arena + 1_152 + 85_296L * u, u, 10, 128);  // norm.cls <- GatherClass(blocks.3.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LayerNorm(b.Arena + 1_152 + 85_296L * u, b.Parameters + 801_792, b.Parameters + 801_920, b.Output, b.Arena + 1_152 + 1_200L * u, b.Arena + 1_152 + 1_216L * u, u * 1, 128, 1E-06f);  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
+        /// <summary>Backbone12: the backward pass after Forward on the same arena: reads b.OutputGradient, accumulates into b.Gradients.</summary>
+        public static void Backbone12Backward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // norm
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.OutputGradient, b.Arena + 1_152 + 85_296L * u, b.Parameters + 801_792, b.Arena + 1_152 + 1_200L * u, b.Arena + 1_152 + 1_216L * u, b.Arena + 1_152 + 84_016L * u, b.Gradients + 801_792, b.Gradients + 801_920, u * 1, 128, accumulate: false);  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScatterClass(b.Arena + 1_152 + 84_016L * u, b.Arena + 1_152 + 84_144L * u, u, 10, 128);  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
+            // blocks.3
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(7), 10, b.Arena + 1_152 + 85_424L * u, u * 10, 128);  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 1_152 + 85_424L * u, b.Parameters + 736_128, b.Arena + 1_152 + 73_776L * u, b.Arena + 1_152 + 86_704L * u, u * 10, 512, 128);  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 85_424L * u, b.Arena + 1_152 + 78_896L * u, b.Gradients + 736_128, u * 10, 512, 128);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 85_424L * u, b.Gradients + 801_664, u * 10, 128);  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 86_704L * u, b.Parameters + 670_080, b.Arena + 1_152 + 73_776L * u, u * 10, 128, 512, accumulate: false);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 86_704L * u, b.Arena + 1_152 + 72_496L * u, b.Gradients + 670_080, u * 10, 128, 512);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 86_704L * u, b.Gradients + 735_616, u * 10, 512);  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 73_776L * u, b.Arena + 1_152 + 71_216L * u, b.Parameters + 669_824, b.Arena + 1_152 + 1_168L * u, b.Arena + 1_152 + 1_184L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 669_824, b.Gradients + 669_952, u * 10, 128, accumulate: true);  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(6), 10, b.Arena + 1_152 + 71_216L * u, u * 10, 128);  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 71_216L * u, b.Parameters + 653_312, b.Arena + 1_152 + 72_496L * u, u * 10, 128, 128, accumulate: false);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 71_216L * u, b.Arena + 1_152 + 69_536L * u, b.Gradients + 653_312, u * 10, 128, 128);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 71_216L * u, b.Gradients + 669_696, u * 10, 128);  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 1_152 + 72_496L * u, b.Arena + 1_152 + 65_696L * u, b.Arena + 1_152 + 70_816L * u, b.Arena + 1_152 + 73_776L * u, u, 10, 4, 32);  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 73_776L * u, b.Parameters + 603_776, b.Arena + 1_152 + 65_696L * u, u * 10, 128, 384, accumulate: false);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 73_776L * u, b.Arena + 1_152 + 64_416L * u, b.Gradients + 603_776, u * 10, 128, 384);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 73_776L * u, b.Gradients + 652_928, u * 10, 384);  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 65_696L * u, b.Arena + 1_152 + 63_136L * u, b.Parameters + 603_520, b.Arena + 1_152 + 1_136L * u, b.Arena + 1_152 + 1_152L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 603_520, b.Gradients + 603_648, u * 10, 128, accumulate: true);  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+            // blocks.2
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(5), 10, b.Arena + 1_152 + 63_136L * u, u * 10, 128);  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 1_152 + 63_136L * u, b.Parameters + 537_856, b.Arena + 1_152 + 52_896L * u, b.Arena + 1_152 + 64_416L * u, u * 10, 512, 128);  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 63_136L * u, b.Arena + 1_152 + 58_016L * u, b.Gradients + 537_856, u * 10, 512, 128);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 63_136L * u, b.Gradients + 603_392, u * 10, 128);  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 64_416L * u, b.Parameters + 471_808, b.Arena + 1_152 + 52_896L * u, u * 10, 128, 512, accumulate: false);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 64_416L * u, b.Arena + 1_152 + 51_616L * u, b.Gradients + 471_808, u * 10, 128, 512);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 64_416L * u, b.Gradients + 537_344, u * 10, 512);  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 52_896L * u, b.Arena + 1_152 + 50_336L * u, b.Parameters + 471_552, b.Arena + 1_152 + 1_104L * u, b.Arena + 1_152 + 1_120L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 471_552, b.Gradients + 471_680, u * 10, 128, accumulate: true);  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(4), 10, b.Arena + 1_152 + 50_336L * u, u * 10, 128);  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 50_336L * u, b.Parameters + 455_040, b.Arena + 1_152 + 51_616L * u, u * 10, 128, 128, accumulate: false);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 50_336L * u, b.Arena + 1_152 + 48_656L * u, b.Gradients + 455_040, u * 10, 128, 128);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 50_336L * u, b.Gradients + 471_424, u * 10, 128);  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 1_152 + 51_616L * u, b.Arena + 1_152 + 44_816L * u, b.Arena + 1_152 + 49_936L * u, b.Arena + 1_152 + 52_896L * u, u, 10, 4, 32);  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 52_896L * u, b.Parameters + 405_504, b.Arena + 1_152 + 44_816L * u, u * 10, 128, 384, accumulate: false);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 52_896L * u, b.Arena + 1_152 + 43_536L * u, b.Gradients + 405_504, u * 10, 128, 384);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 52_896L * u, b.Gradients + 454_656, u * 10, 384);  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 44_816L * u, b.Arena + 1_152 + 42_256L * u, b.Parameters + 405_248, b.Arena + 1_152 + 1_072L * u, b.Arena + 1_152 + 1_088L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 405_248, b.Gradients + 405_376, u * 10, 128, accumulate: true);  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+            // blocks.1
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(3), 10, b.Arena + 1_152 + 42_256L * u, u * 10, 128);  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 1_152 + 42_256L * u, b.Parameters + 339_584, b.Arena + 1_152 + 32_016L * u, b.Arena + 1_152 + 43_536L * u, u * 10, 512, 128);  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 42_256L * u, b.Arena + 1_152 + 37_136L * u, b.Gradients + 339_584, u * 10, 512, 128);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 42_256L * u, b.Gradients + 405_120, u * 10, 128);  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 43_536L * u, b.Parameters + 273_536, b.Arena + 1_152 + 32_016L * u, u * 10, 128, 512, accumulate: false);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 43_536L * u, b.Arena + 1_152 + 30_736L * u, b.Gradients + 273_536, u * 10, 128, 512);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 43_536L * u, b.Gradients + 339_072, u * 10, 512);  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 32_016L * u, b.Arena + 1_152 + 29_456L * u, b.Parameters + 273_280, b.Arena + 1_152 + 1_040L * u, b.Arena + 1_152 + 1_056L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 273_280, b.Gradients + 273_408, u * 10, 128, accumulate: true);  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(2), 10, b.Arena + 1_152 + 29_456L * u, u * 10, 128);  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 29_456L * u, b.Parameters + 256_768, b.Arena + 1_152 + 30_736L * u, u * 10, 128, 128, accumulate: false);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 29_456L * u, b.Arena + 1_152 + 28_176L * u, b.Gradients + 256_768, u * 10, 128, 128);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 29_456L * u, b.Gradients + 273_152, u * 10, 128);  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 1_152 + 30_736L * u, b.Arena + 1_152 + 24_336L * u, b.Arena + 1_152 + 640L * u, b.Arena + 1_152 + 32_016L * u, u, 10, 4, 32);  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 32_016L * u, b.Parameters + 207_232, b.Arena + 1_152 + 24_336L * u, u * 10, 128, 384, accumulate: false);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 32_016L * u, b.Arena + 1_152 + 23_056L * u, b.Gradients + 207_232, u * 10, 128, 384);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 32_016L * u, b.Gradients + 256_384, u * 10, 384);  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 24_336L * u, b.Arena + 1_152 + 21_776L * u, b.Parameters + 206_976, b.Arena + 1_152 + 608L * u, b.Arena + 1_152 + 624L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 206_976, b.Gradients + 207_104, u * 10, 128, accumulate: true);  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+            // blocks.0
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(1), 10, b.Arena + 1_152 + 21_776L * u, u * 10, 128);  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 1_152 + 21_776L * u, b.Parameters + 141_312, b.Arena + 1_152 + 11_536L * u, b.Arena + 1_152 + 23_056L * u, u * 10, 512, 128);  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 21_776L * u, b.Arena + 1_152 + 16_656L * u, b.Gradients + 141_312, u * 10, 512, 128);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 21_776L * u, b.Gradients + 206_848, u * 10, 128);  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 23_056L * u, b.Parameters + 75_264, b.Arena + 1_152 + 11_536L * u, u * 10, 128, 512, accumulate: false);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 23_056L * u, b.Arena + 1_152 + 10_256L * u, b.Gradients + 75_264, u * 10, 128, 512);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 23_056L * u, b.Gradients + 140_800, u * 10, 512);  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 11_536L * u, b.Arena + 1_152 + 8_976L * u, b.Parameters + 75_008, b.Arena + 1_152 + 576L * u, b.Arena + 1_152 + 592L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 75_008, b.Gradients + 75_136, u * 10, 128, accumulate: true);  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+            global::DinoCompiled.Compiled.CpuOps.ScaleRows(b.Arena + 1_152 + 84_144L * u, b.Drop(0), 10, b.Arena + 1_152 + 8_976L * u, u * 10, 128);  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 8_976L * u, b.Parameters + 58_496, b.Arena + 1_152 + 10_256L * u, u * 10, 128, 128, accumulate: false);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 8_976L * u, b.Arena + 1_152 + 7_696L * u, b.Gradients + 58_496, u * 10, 128, 128);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 8_976L * u, b.Gradients + 74_880, u * 10, 128);  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+            global::DinoCompiled.Compiled.CpuOps.AttentionGrad(b.Arena + 1_152 + 10_256L * u, b.Arena + 1_152 + 3_856L * u, b.Arena + 1_152 + 176L * u, b.Arena + 1_152 + 11_536L * u, u, 10, 4, 32);  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 1_152 + 11_536L * u, b.Parameters + 8_960, b.Arena + 1_152 + 3_856L * u, u * 10, 128, 384, accumulate: false);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 11_536L * u, b.Arena + 1_152 + 2_576L * u, b.Gradients + 8_960, u * 10, 128, 384);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 11_536L * u, b.Gradients + 58_112, u * 10, 384);  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+            global::DinoCompiled.Compiled.CpuOps.LayerNormGrad(b.Arena + 1_152 + 3_856L * u, b.Arena + 1_152 + 1_296L * u, b.Parameters + 8_704, b.Arena + 1_152 + 144L * u, b.Arena + 1_152 + 160L * u, b.Arena + 1_152 + 84_144L * u, b.Gradients + 8_704, b.Gradients + 8_832, u * 10, 128, accumulate: true);  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+            // tokens
+            global::DinoCompiled.Compiled.CpuOps.Clear(b.Arena + 0, 1_152L);  // grad.pos_embed.resized <- Clear()
+            global::DinoCompiled.Compiled.CpuOps.AssembleTokensGrad(b.Arena + 1_152 + 84_144L * u, b.Arena + 1_152 + 144L * u, b.Gradients + 0, b.Gradients + 128, b.Arena + 0, u, 9, 128);  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed.resized <- AssembleTokensGrad(grad.tokens)
+            // pos_embed
+            global::DinoCompiled.Compiled.CpuOps.ResizePositionsGrad(s_resizePositions12, b.Arena + 0, b.Gradients + 256, 128);  // grad.pos_embed <- ResizePositionsGrad(grad.pos_embed.resized)
+            // patch_embed
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 1_152 + 144L * u, b.Arena + 1_152 + 0L * u, b.Gradients + 6_528, u * 9, 16, 128);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 1_152 + 144L * u, b.Gradients + 8_576, u * 9, 128);  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+        }
+
+        // ---- Head: 19 kernel calls; arena 528_384 + 2_816 floats per unit (3_600 without reuse) ----
+
+        /// <summary>Head: the forward pass: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
+        public static void HeadForward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // head.mlp.0
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Input, b.Parameters + 802_048, b.Parameters + 867_584, b.Arena + 528_384 + 0L * u, b.Arena + 528_384 + 512L * u, u * 1, 128, 512);  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
+            // head.mlp.2
+            global::DinoCompiled.Compiled.CpuOps.LinearGelu(b.Arena + 528_384 + 512L * u, b.Parameters + 868_096, b.Parameters + 1_130_240, b.Arena + 528_384 + 1_024L * u, b.Arena + 528_384 + 1_536L * u, u * 1, 512, 512);  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
+            // head.mlp.4
+            global::DinoCompiled.Compiled.CpuOps.Linear(b.Arena + 528_384 + 1_536L * u, b.Parameters + 1_130_752, b.Parameters + 1_196_288, b.Arena + 528_384 + 2_048L * u, u * 1, 512, 128);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            // head
+            global::DinoCompiled.Compiled.CpuOps.L2Normalize(b.Arena + 528_384 + 2_048L * u, b.Arena + 528_384 + 2_176L * u, b.Arena + 528_384 + 2_304L * u, u * 1, 128);  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            // head.last_layer
+            global::DinoCompiled.Compiled.CpuOps.WeightNorm(b.Parameters + 1_196_416, b.Parameters + 1_200_512, b.Arena + 0, b.Arena + 524_288, 4096, 128);  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            global::DinoCompiled.Compiled.CpuOps.MatMul(b.Arena + 528_384 + 2_176L * u, b.Arena + 0, b.Output, u * 1, 128, 4096);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+        }
+
+        /// <summary>Head: the backward pass after Forward on the same arena: reads b.OutputGradient, accumulates into b.Gradients, writes b.InputGradient.</summary>
+        public static void HeadBackward(in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            int u = b.Units;
+            // head.last_layer
+            global::DinoCompiled.Compiled.CpuOps.MatMulInputGrad(b.OutputGradient, b.Arena + 0, b.Arena + 528_384 + 2_320L * u, u * 1, 128, 4096, accumulate: false);  // grad.head.normalized <- MatMulInputGrad(grad.logits, head.last_layer.weight)
+            global::DinoCompiled.Compiled.CpuOps.MatMulWeightGrad(b.OutputGradient, b.Arena + 528_384 + 2_176L * u, b.Arena + 0, u * 1, 128, 4096, accumulate: false);  // grad.head.last_layer.weight <- MatMulWeightGrad(grad.logits, head.normalized)
+            global::DinoCompiled.Compiled.CpuOps.WeightNormGrad(b.Arena + 0, b.Parameters + 1_196_416, b.Parameters + 1_200_512, b.Arena + 524_288, default, b.Gradients + 1_200_512, 4096, 128);  // grad.head.last_layer.weight_v <- WeightNormGrad(grad.head.last_layer.weight, head.last_layer.weight_g, head.last_layer.weight_v, head.last_layer.v_norms)
+            // head
+            global::DinoCompiled.Compiled.CpuOps.L2NormalizeGrad(b.Arena + 528_384 + 2_320L * u, b.Arena + 528_384 + 2_048L * u, b.Arena + 528_384 + 2_304L * u, b.Arena + 528_384 + 2_176L * u, u * 1, 128);  // grad.head.mlp.4.out <- L2NormalizeGrad(grad.head.normalized, head.mlp.4.out, head.norms)
+            // head.mlp.4
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 528_384 + 2_176L * u, b.Parameters + 1_130_752, b.Arena + 528_384 + 1_024L * u, b.Arena + 528_384 + 2_304L * u, u * 1, 512, 128);  // grad.head.mlp.2.out <- LinearInputGradGelu(grad.head.mlp.4.out, head.mlp.4.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 528_384 + 2_176L * u, b.Arena + 528_384 + 1_536L * u, b.Gradients + 1_130_752, u * 1, 512, 128);  // grad.head.mlp.4.weight <- LinearWeightGrad(grad.head.mlp.4.out, head.mlp.3.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 528_384 + 2_176L * u, b.Gradients + 1_196_288, u * 1, 128);  // grad.head.mlp.4.bias <- BiasGrad(grad.head.mlp.4.out)
+            // head.mlp.2
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGradGelu(b.Arena + 528_384 + 2_304L * u, b.Parameters + 868_096, b.Arena + 528_384 + 0L * u, b.Arena + 528_384 + 1_024L * u, u * 1, 512, 512);  // grad.head.mlp.0.out <- LinearInputGradGelu(grad.head.mlp.2.out, head.mlp.2.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 528_384 + 2_304L * u, b.Arena + 528_384 + 512L * u, b.Gradients + 868_096, u * 1, 512, 512);  // grad.head.mlp.2.weight <- LinearWeightGrad(grad.head.mlp.2.out, head.mlp.1.act)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 528_384 + 2_304L * u, b.Gradients + 1_130_240, u * 1, 512);  // grad.head.mlp.2.bias <- BiasGrad(grad.head.mlp.2.out)
+            // head.mlp.0
+            global::DinoCompiled.Compiled.CpuOps.LinearInputGrad(b.Arena + 528_384 + 1_024L * u, b.Parameters + 802_048, b.InputGradient, u * 1, 128, 512, accumulate: false);  // grad.features <- LinearInputGrad(grad.head.mlp.0.out, head.mlp.0.weight)
+            global::DinoCompiled.Compiled.CpuOps.LinearWeightGrad(b.Arena + 528_384 + 1_024L * u, b.Input, b.Gradients + 802_048, u * 1, 128, 512);  // grad.head.mlp.0.weight <- LinearWeightGrad(grad.head.mlp.0.out, features)
+            global::DinoCompiled.Compiled.CpuOps.BiasGrad(b.Arena + 528_384 + 1_024L * u, b.Gradients + 867_584, u * 1, 512);  // grad.head.mlp.0.bias <- BiasGrad(grad.head.mlp.0.out)
+        }
+
+        private static readonly global::DinoCompiled.Cpu.BicubicResizePlan s_resizePositions12 = new(7, 3, (3 + 0.1) / 7);
+
+        /// <inheritdoc cref="global::DinoCompiled.Compiled.ICompiledDinoModel.BackboneForward"/>
+        public static void BackboneForward(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            switch (crop)
+            {
+                case 28: Backbone28Forward(b); return;
+                case 12: Backbone12Forward(b); return;
+                default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "FmnistTiny is compiled for crops 28 and 12 only.");
+            }
+        }
+
+        /// <inheritdoc cref="global::DinoCompiled.Compiled.ICompiledDinoModel.BackboneBackward"/>
+        public static void BackboneBackward(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b)
+        {
+            switch (crop)
+            {
+                case 28: Backbone28Backward(b); return;
+                case 12: Backbone12Backward(b); return;
+                default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "FmnistTiny is compiled for crops 28 and 12 only.");
+            }
         }
     }
 }

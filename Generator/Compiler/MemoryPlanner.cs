@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DinoCompiled.Generator.Compiler;
+
+/// <summary>
+/// Static memory planning: liveness of every arena tensor over the whole forward + backward schedule, then first-fit
+/// placement so tensors whose lifetimes do not overlap share memory. A tensor is live from the node that first writes
+/// it to the last node that touches it, inclusive, so an op never writes over one of its own inputs.
+/// Aliases (identity gradients) share their target's storage and extend its lifetime.
+/// </summary>
+internal static class MemoryPlanner
+{
+    public const int Alignment = 16;
+
+    public static MemoryPlan Plan(Graph graph)
+    {
+        var schedule = graph.Forward.Concat(graph.Backward).ToList();
+        var first = new Dictionary<GraphTensor, int>();
+        var last = new Dictionary<GraphTensor, int>();
+        for (int i = 0; i < schedule.Count; i++)
+        {
+            foreach (var tensor in schedule[i].Inputs.Concat(schedule[i].Outputs).Concat(EpilogueTensors(schedule[i])))
+            {
+                var storage = tensor.Storage;
+                if (storage.Role != TensorRole.Arena) continue;
+                if (!first.ContainsKey(storage)) first[storage] = i;
+                last[storage] = i;
+            }
+        }
+
+        var plan = new MemoryPlan();
+        var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
+        plan.FixedFloats = Place(tensors.Where(t => t.IsFixed).ToList(), t => Align(t.FixedCount), first, last, plan.Offsets);
+        plan.FloatsPerUnit = Place(tensors.Where(t => !t.IsFixed).ToList(), t => Align(t.CountPerUnit), first, last, plan.Offsets);
+        plan.UnplannedFixedFloats = tensors.Where(t => t.IsFixed).Sum(t => Align(t.FixedCount));
+        plan.UnplannedFloatsPerUnit = tensors.Where(t => !t.IsFixed).Sum(t => Align(t.CountPerUnit));
+        return plan;
+    }
+
+    private static IEnumerable<GraphTensor> EpilogueTensors(GraphNode node)
+    {
+        if (node.EpilogueInput is not null) yield return node.EpilogueInput;
+        if (node.PreActivation is not null) yield return node.PreActivation;
+    }
+
+    /// <summary>First-fit by offset among the tensors live at the same time; returns the peak size.</summary>
+    private static long Place(List<GraphTensor> tensors, Func<GraphTensor, long> size, Dictionary<GraphTensor, int> first, Dictionary<GraphTensor, int> last, Dictionary<GraphTensor, long> offsets)
+    {
+        var placed = new List<(GraphTensor Tensor, long Offset, long Size)>();
+        long peak = 0;
+        foreach (var tensor in tensors)
+        {
+            long need = size(tensor);
+            var busy = placed
+                .Where(p => first[p.Tensor] <= last[tensor] && first[tensor] <= last[p.Tensor])
+                .OrderBy(p => p.Offset)
+                .ToList();
+            long offset = 0;
+            foreach (var p in busy)
+            {
+                if (offset + need <= p.Offset) break;
+                offset = Math.Max(offset, p.Offset + p.Size);
+            }
+            placed.Add((tensor, offset, need));
+            offsets[tensor] = offset;
+            peak = Math.Max(peak, offset + need);
+        }
+        return peak;
+    }
+
+    private static long Align(long floats) => (floats + Alignment - 1) / Alignment * Alignment;
+}
