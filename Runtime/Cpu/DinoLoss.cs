@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 
 namespace DinoCompiled.Cpu;
 
@@ -50,20 +51,11 @@ public static unsafe class DinoLoss
         public void Invoke(int row)
         {
             float* t = Teacher + (long)row * OutDim, p = Probs + (long)row * OutDim;
-            float inverse = 1f / Temperature, max = float.NegativeInfinity;
-            for (int k = 0; k < OutDim; k++)
-            {
-                p[k] = (t[k] - Center[k]) * inverse;
-                if (p[k] > max) max = p[k];
-            }
-            double sum = 0;
-            for (int k = 0; k < OutDim; k++)
-            {
-                p[k] = MathF.Exp(p[k] - max);
-                sum += p[k];
-            }
-            float scale = (float)(1 / sum);
-            for (int k = 0; k < OutDim; k++) p[k] *= scale;
+            float inverse = 1f / Temperature;
+            for (int k = 0; k < OutDim; k++) p[k] = (t[k] - Center[k]) * inverse;
+            float max = Max(p, OutDim);
+            double sum = ExpShifted(p, p, OutDim, max);
+            Scale(p, OutDim, (float)(1 / sum));
         }
     }
 
@@ -78,26 +70,73 @@ public static unsafe class DinoLoss
         {
             int v = row / Batch, b = row % Batch;
             float* s = Student + (long)row * OutDim, ds = DStudent + (long)row * OutDim;
-            float inverse = 1f / Temperature, max = float.NegativeInfinity;
-            for (int k = 0; k < OutDim; k++) if (s[k] * inverse > max) max = s[k] * inverse;
-            double sum = 0;
-            for (int k = 0; k < OutDim; k++) sum += Math.Exp(s[k] * inverse - max);
-            double logSum = max + Math.Log(sum);
+            float inverse = 1f / Temperature;
+            // ds holds the scaled logits, then the softmax, then the gradient.
+            for (int k = 0; k < OutDim; k++) ds[k] = s[k] * inverse;
+            float max = Max(ds, OutDim);
+            float* probs = ds;
+            double sum = ExpShifted(ds, probs, OutDim, max);
+            float logSum = (float)(max + Math.Log(sum));
 
             // Teachers paired with this crop: both for a local crop, the other global crop for a global one.
             float* p0 = v != 0 ? TeacherProbs + (long)b * OutDim : null;
             float* p1 = v != 1 ? TeacherProbs + ((long)Batch + b) * OutDim : null;
             int paired = (p0 != null ? 1 : 0) + (p1 != null ? 1 : 0);
+            float normalizer = (float)(1 / sum);
             double loss = 0;
             for (int k = 0; k < OutDim; k++)
             {
-                double logProb = s[k] * inverse - logSum;
                 float target = (p0 != null ? p0[k] : 0f) + (p1 != null ? p1[k] : 0f);
-                loss -= target * logProb;
-                ds[k] = (float)((paired * Math.Exp(logProb) - target) * GradientScale);
+                loss -= target * (s[k] * inverse - logSum);
+                ds[k] = (paired * probs[k] * normalizer - target) * GradientScale;
             }
             RowLoss[row] = loss;
         }
+    }
+
+    private static float Max(float* x, int n)
+    {
+        var m = Vector256.Create(float.NegativeInfinity);
+        int k = 0;
+        for (; k + 8 <= n; k += 8) m = Vector256.Max(m, Vector256.Load(x + k));
+        float max = float.NegativeInfinity;
+        for (int lane = 0; lane < 8; lane++) max = MathF.Max(max, m.GetElement(lane));
+        for (; k < n; k++) max = MathF.Max(max, x[k]);
+        return max;
+    }
+
+    /// <summary>y = exp(x − max) with the vector exp; returns Σ y in double (per-lane partials, then in order).</summary>
+    private static double ExpShifted(float* x, float* y, int n, float max)
+    {
+        var vmax = Vector256.Create(max);
+        double sum = 0;
+        int k = 0;
+        while (k + 8 <= n)
+        {
+            int end = Math.Min(n - (n - k) % 8, k + 1024);
+            var partial = Vector256<float>.Zero;
+            for (; k < end; k += 8)
+            {
+                var e = SimdMath.Exp(Vector256.Load(x + k) - vmax);
+                e.Store(y + k);
+                partial += e;
+            }
+            sum += Vector256.Sum(partial);
+        }
+        for (; k < n; k++)
+        {
+            y[k] = SimdMath.Exp(x[k] - max);
+            sum += y[k];
+        }
+        return sum;
+    }
+
+    private static void Scale(float* x, int n, float factor)
+    {
+        var f = Vector256.Create(factor);
+        int k = 0;
+        for (; k + 8 <= n; k += 8) (Vector256.Load(x + k) * f).Store(x + k);
+        for (; k < n; k++) x[k] *= factor;
     }
 
     private struct CenterBody : IParallelBody

@@ -69,15 +69,32 @@ public static unsafe class LayerNorm
                 float* dyr = Dy + (long)r * Dim, xr = X + (long)r * Dim, dxr = Dx + (long)r * Dim;
                 float m = Mean[r], s = Rstd[r];
                 // dx = s · (g − mean(g) − x̂ · mean(g · x̂)), g = dy · γ
-                float sumG = 0, sumGX = 0;
-                for (int j = 0; j < Dim; j++)
+                var vm = new Vector<float>(m);
+                var vs = new Vector<float>(s);
+                Vector<float> accG = Vector<float>.Zero, accGX = Vector<float>.Zero;
+                int j = 0;
+                for (; j + Vector<float>.Count <= Dim; j += Vector<float>.Count)
                 {
-                    float g = dyr[j] * Gamma[j];
+                    var g = *(Vector<float>*)(dyr + j) * *(Vector<float>*)(Gamma + j);
+                    accG += g;
+                    accGX += g * (*(Vector<float>*)(xr + j) - vm) * vs;
+                }
+                float sumG = Vector.Sum(accG), sumGX = Vector.Sum(accGX);
+                for (int k = j; k < Dim; k++)
+                {
+                    float g = dyr[k] * Gamma[k];
                     sumG += g;
-                    sumGX += g * (xr[j] - m) * s;
+                    sumGX += g * (xr[k] - m) * s;
                 }
                 float meanG = sumG / Dim, meanGX = sumGX / Dim;
-                for (int j = 0; j < Dim; j++)
+                var vMeanG = new Vector<float>(meanG);
+                var vMeanGX = new Vector<float>(meanGX);
+                for (j = 0; j + Vector<float>.Count <= Dim; j += Vector<float>.Count)
+                {
+                    var value = vs * (*(Vector<float>*)(dyr + j) * *(Vector<float>*)(Gamma + j) - vMeanG - (*(Vector<float>*)(xr + j) - vm) * vs * vMeanGX);
+                    *(Vector<float>*)(dxr + j) = Accumulate ? *(Vector<float>*)(dxr + j) + value : value;
+                }
+                for (; j < Dim; j++)
                 {
                     float value = s * (dyr[j] * Gamma[j] - meanG - (xr[j] - m) * s * meanGX);
                     dxr[j] = Accumulate ? dxr[j] + value : value;
@@ -96,16 +113,32 @@ public static unsafe class LayerNorm
             int start = block * ColumnBlock, count = Math.Min(ColumnBlock, Dim - start);
             float* g = stackalloc float[ColumnBlock];
             float* b = stackalloc float[ColumnBlock];
-            for (int j = 0; j < count; j++) { g[j] = 0; b[j] = 0; }
-            for (int r = 0; r < Rows; r++)
+            int vectors = count / Vector<float>.Count * Vector<float>.Count;
+            for (int c = 0; c < vectors; c += Vector<float>.Count)
             {
-                float* dyr = Dy + (long)r * Dim + start, xr = X + (long)r * Dim + start;
-                float m = Mean[r], s = Rstd[r];
-                for (int j = 0; j < count; j++)
+                // One vector of columns at a time: its two sums stay in registers over all rows.
+                Vector<float> accG = Vector<float>.Zero, accB = Vector<float>.Zero;
+                for (int r = 0; r < Rows; r++)
                 {
-                    g[j] += dyr[j] * (xr[j] - m) * s;
-                    b[j] += dyr[j];
+                    var dy = *(Vector<float>*)(Dy + (long)r * Dim + start + c);
+                    var x = *(Vector<float>*)(X + (long)r * Dim + start + c);
+                    accG += dy * (x - new Vector<float>(Mean[r])) * new Vector<float>(Rstd[r]);
+                    accB += dy;
                 }
+                *(Vector<float>*)(g + c) = accG;
+                *(Vector<float>*)(b + c) = accB;
+            }
+            for (int c = vectors; c < count; c++)
+            {
+                float accG = 0, accB = 0;
+                for (int r = 0; r < Rows; r++)
+                {
+                    float dy = Dy[(long)r * Dim + start + c];
+                    accG += dy * (X[(long)r * Dim + start + c] - Mean[r]) * Rstd[r];
+                    accB += dy;
+                }
+                g[c] = accG;
+                b[c] = accB;
             }
             for (int j = 0; j < count; j++)
             {
