@@ -1,0 +1,115 @@
+using System;
+using DinoCompiled.Compiled;
+using DinoCompiled.Cpu;
+
+namespace DinoCompiled.Training;
+
+/// <summary>
+/// The DINO recipe on a compiled model: student and teacher weights, AdamW moments and the center in flat native
+/// buffers; each <see cref="TrainStep"/> runs the compiled step, then per-tensor clipping, the last-layer freeze,
+/// AdamW with the scheduled learning rate and weight decay, the teacher EMA and the center update, all as single
+/// passes over the flat buffers. Every random draw is a function of (seed, step) or (seed, epoch, index), so a run is
+/// reproducible and resumable to the bit.
+/// </summary>
+/// <typeparam name="TModel">A model class compiled by the generator.</typeparam>
+public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompiledDinoModel
+{
+    private readonly TrainingOptions _options;
+    private readonly ArchitectureInfo _architecture;
+    private readonly DinoStep<TModel> _step;
+    private readonly NativeBuffer _globalDrop, _localDrop;
+    private readonly double[] _norms;
+
+    /// <summary>A run of <paramref name="iterationsPerEpoch"/> steps per epoch, initialised from <see cref="TrainingOptions.Seed"/>.</summary>
+    public Trainer(TrainingOptions options, int iterationsPerEpoch)
+    {
+        _options = options;
+        var description = TModel.Description;
+        _architecture = description.Architecture;
+        Parameters = description.Parameters;
+        Schedules = new DinoSchedules(options, iterationsPerEpoch);
+        long length = Parameters.FlatLength;
+        Student = new NativeBuffer(length);
+        Teacher = new NativeBuffer(length);
+        Gradients = new NativeBuffer(length);
+        FirstMoment = new NativeBuffer(length);
+        SecondMoment = new NativeBuffer(length);
+        Center = new NativeBuffer(_architecture.Head.OutDim);
+        Optimizer = new AdamW(Parameters);
+        _norms = new double[Parameters.Count];
+        _step = new DinoStep<TModel>(options.BatchSize, options.LocalCrops);
+        _globalDrop = new NativeBuffer(2L * _architecture.Depth * _step.GlobalRows);
+        _localDrop = new NativeBuffer(2L * _architecture.Depth * Math.Max(1, _step.LocalRows));
+
+        // The teacher starts as a copy of the student.
+        ParameterInitializer.Initialize(Student.Data, Parameters, options.Seed);
+        Student.Span.CopyTo(Teacher.Span);
+    }
+
+    /// <summary>The model's parameter table.</summary>
+    public ParameterTable Parameters { get; }
+
+    /// <summary>The run's schedules.</summary>
+    public DinoSchedules Schedules { get; }
+
+    /// <summary>Steps taken so far (the next step's index).</summary>
+    public long Step { get; set; }
+
+    /// <summary>The epoch of the next step.</summary>
+    public int Epoch => (int)(Step / Schedules.IterationsPerEpoch);
+
+    /// <summary>Student weights (flat).</summary>
+    public NativeBuffer Student { get; }
+
+    /// <summary>Teacher weights (flat).</summary>
+    public NativeBuffer Teacher { get; }
+
+    /// <summary>The last step's clipped gradients (flat).</summary>
+    public NativeBuffer Gradients { get; }
+
+    /// <summary>AdamW's first moments (flat).</summary>
+    public NativeBuffer FirstMoment { get; }
+
+    /// <summary>AdamW's second moments (flat).</summary>
+    public NativeBuffer SecondMoment { get; }
+
+    /// <summary>The running center of the teacher's outputs [K].</summary>
+    public NativeBuffer Center { get; }
+
+    /// <summary>The optimizer (its per-tensor step counts belong in a checkpoint).</summary>
+    public AdamW Optimizer { get; }
+
+    /// <summary>The compiled step (its last outputs feed the collapse monitor).</summary>
+    public DinoStep<TModel> CompiledStep => _step;
+
+    /// <summary>One DINO iteration on a batch of crops; throws <see cref="TrainingDivergedException"/> before updating anything when the loss is not finite.</summary>
+    public StepReport TrainStep(Ptr globalCrops, Ptr localCrops)
+    {
+        int epoch = Epoch;
+        double learningRate = Schedules.LearningRate[Step], weightDecay = Schedules.WeightDecay[Step], momentum = Schedules.TeacherMomentum[Step];
+        double teacherTemperature = Schedules.TeacherTemperature(epoch);
+
+        DropPathSampler.Fill(_globalDrop.Data, _architecture, _step.GlobalRows, _options.Seed, Step, group: 0);
+        if (_step.LocalRows > 0) DropPathSampler.Fill(_localDrop.Data, _architecture, _step.LocalRows, _options.Seed, Step, group: 1);
+        double loss = _step.Run(Student.Ptr, Teacher.Ptr, Gradients.Ptr, Parameters.FlatLength, new StepInputs
+        {
+            GlobalCrops = globalCrops, LocalCrops = localCrops, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
+            Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
+        });
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
+
+        if (_options.ClipGrad > 0) GradientClipping.ClipPerTensor(Gradients.Data, Parameters, (float)_options.ClipGrad, _norms);
+        Optimizer.Step(Student.Data, Gradients.Data, FirstMoment.Data, SecondMoment.Data, (float)learningRate, (float)weightDecay,
+            freezeLastLayer: epoch < _options.FreezeLastLayerEpochs);
+        TeacherEma.Update(Teacher.Data, Student.Data, Parameters.FlatLength, (float)momentum);
+        DinoLoss.UpdateCenter(_step.TeacherLogitsPtr, Center.Data, _step.GlobalRows, _architecture.Head.OutDim, (float)_options.CenterMomentum);
+        return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _globalDrop, _localDrop }) buffer.Dispose();
+        _step.Dispose();
+    }
+}
