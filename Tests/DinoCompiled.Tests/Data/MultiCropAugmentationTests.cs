@@ -55,6 +55,8 @@ public sealed class MultiCropAugmentationTests
         var augmentation = MultiCropAugmentation.ForDataset(FmnistTiny, dataset);
         var workspace = augmentation.CreateWorkspace();
         var image = new byte[28 * 28];
+        // Normalized bytes lie in [(0 − 0.286) / 0.353, (1 − 0.286) / 0.353].
+        float lowest = (0 - FashionMnist.Mean) / FashionMnist.Std, highest = (1 - FashionMnist.Mean) / FashionMnist.Std;
         double sum = 0, sumSquares = 0;
         long count = 0;
         for (int index = 0; index < 400; index++)
@@ -67,7 +69,7 @@ public sealed class MultiCropAugmentationTests
                 augmentation.WriteCrop(image, 11, 0, index, crop, output, workspace);
                 foreach (float v in output)
                 {
-                    Assert.True(float.IsFinite(v));
+                    Assert.InRange(v, lowest, highest);
                     sum += v;
                     sumSquares += v * v;
                 }
@@ -75,11 +77,11 @@ public sealed class MultiCropAugmentationTests
             }
         }
         double mean = sum / count, std = Math.Sqrt(sumSquares / count - mean * mean);
-        // Crops zoom in on the object and jitter darkens or brightens it, so not exactly 0 and 1, but near.
-        Assert.InRange(mean, -0.25, 0.25);
-        Assert.InRange(std, 0.75, 1.25);
-        // The range is that of normalized bytes: (0 − 0.286) / 0.353 to (1 − 0.286) / 0.353.
-        Assert.Equal((0 - FashionMnist.Mean) / FashionMnist.Std, Crop(augmentation, new byte[28 * 28], 0, 0, 0).Min(), 5);
+        // Near 0 and 1, not at them: a box placed uniformly covers the image's centre (the garment) more often than its
+        // dark border, so crops are brighter than whole images (measured: mean 0.22, std 0.93 over 2,000 images).
+        Assert.InRange(mean, -0.1, 0.35);
+        Assert.InRange(std, 0.8, 1.2);
+        Assert.Equal(lowest, Crop(augmentation, new byte[28 * 28], 0, 0, 0).Min(), 5);
     }
 
     [Fact]
