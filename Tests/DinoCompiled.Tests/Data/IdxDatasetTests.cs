@@ -63,6 +63,15 @@ public sealed class IdxDatasetTests
         Assert.Equal($"{missing}: no such file", OpenFails(missing, () => IdxDataset.Open(missing, labels)).Message);
     }
 
+    [Fact]
+    public void ADirectoryInsteadOfAFile()
+    {
+        using var dir = new TemporaryDirectory();
+        string labels = IdxTestFiles.Write(dir.File("labels"), IdxTestFiles.LabelFileBytes(Labels), gzip: false);
+        Directory.CreateDirectory(dir.File("images"));
+        Assert.Equal($"{dir.File("images")}: is a directory, not an IDX file", OpenFails(dir.File("images"), () => IdxDataset.Open(dir.File("images"), labels)).Message);
+    }
+
     [Theory]
     [InlineData(false, "holds")]
     [InlineData(true, "decompresses to")]
