@@ -57,8 +57,8 @@ public static class ColorJitterOperations
     {
         ImageOperations.CheckLength(image, channels, height, width);
         if (channels == 1) return;
-        // numpy's float→uint8 cast truncates toward zero and wraps negatives (−12.7 → 244).
-        byte shift = unchecked((byte)(int)(hueShift * 255));
+        // torchvision multiplies in double; numpy's float→uint8 cast truncates toward zero and wraps negatives (−12.7 → 244).
+        byte shift = unchecked((byte)(int)((double)hueShift * 255));
         int plane = height * width;
         for (int i = 0; i < plane; i++)
         {

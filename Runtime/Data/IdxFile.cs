@@ -31,6 +31,7 @@ internal sealed class IdxFile
     /// <exception cref="DatasetException">The file is missing, unreadable or malformed.</exception>
     public static IdxFile Read(string path, int dimensionCount, string itemName)
     {
+        if (Directory.Exists(path)) throw new DatasetException(path, "is a directory, not an IDX file");
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
