@@ -79,6 +79,12 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     /// <summary>The optimizer (its per-tensor step counts belong in a checkpoint).</summary>
     public AdamW Optimizer { get; }
 
+    /// <summary>When set, every <see cref="MonitorEvery"/>-th step adds its teacher and student outputs to it.</summary>
+    public Evaluation.CollapseMonitor? Monitor { get; set; }
+
+    /// <summary>How often the collapse monitor samples a step (it costs a few softmaxes over the outputs).</summary>
+    public int MonitorEvery { get; set; } = 10;
+
     /// <summary>The compiled step (its last outputs feed the collapse monitor).</summary>
     public DinoStep<TModel> CompiledStep => _step;
 
@@ -102,6 +108,9 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
         Optimizer.Step(Student.Data, Gradients.Data, FirstMoment.Data, SecondMoment.Data, (float)learningRate, (float)weightDecay,
             freezeLastLayer: epoch < _options.FreezeLastLayerEpochs);
         TeacherEma.Update(Teacher.Data, Student.Data, Parameters.FlatLength, (float)momentum);
+        // The collapse monitor must see the center this step used, so it runs before the center moves.
+        if (Monitor is not null && Step % MonitorEvery == 0)
+            Monitor.Add(_step.TeacherLogits, Center.Span, (float)teacherTemperature, _options.BatchSize, _step.StudentLogits, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
         DinoLoss.UpdateCenter(_step.TeacherLogitsPtr, Center.Data, _step.GlobalRows, _architecture.Head.OutDim, (float)_options.CenterMomentum);
         return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
     }

@@ -16,6 +16,7 @@ public static class DinoCli
         "commands:\n" +
         "  inspect MODEL   the compiled model: architecture, parameter table, counts, FLOPs per crop size\n" +
         "  models          the models in the zoo\n" +
+        "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -31,9 +32,10 @@ public static class DinoCli
             {
                 "inspect" => InspectCommand.Run(args.Skip(1).ToArray(), output, error),
                 "models" => ModelsCommand.Run(output),
+                "train" => TrainCommand.Run(args.Skip(1).ToArray(), output, error),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: inspect, models, bench"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, inspect, models, bench"),
             };
         }
         catch (CliException exception)

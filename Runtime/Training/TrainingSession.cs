@@ -1,0 +1,95 @@
+using System;
+using System.Diagnostics;
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Training;
+
+/// <summary>
+/// A whole run: k-NN at initialization, then for each epoch the steps (resuming mid-epoch if the trainer's step says
+/// so), the collapse signal, k-NN on the teacher's features, and a checkpoint.
+/// </summary>
+/// <typeparam name="TModel">A model class compiled by the generator.</typeparam>
+public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoModel
+{
+    private const int EvaluationBatch = 256;
+    private readonly Trainer<TModel> _trainer;
+    private readonly TrainingOptions _options;
+    private readonly ITrainingBatches _batches;
+    private readonly IEvaluationImages _train, _test;
+    private readonly IRunCallbacks _callbacks;
+
+    /// <summary>A session over a trainer, its batches, the two evaluation sets and the host's callbacks.</summary>
+    public TrainingSession(Trainer<TModel> trainer, TrainingOptions options, ITrainingBatches batches, IEvaluationImages train, IEvaluationImages test, IRunCallbacks callbacks)
+    {
+        _trainer = trainer;
+        _options = options;
+        _batches = batches;
+        _train = train;
+        _test = test;
+        _callbacks = callbacks;
+    }
+
+    /// <summary>k-NN top-1 of the teacher's features now.</summary>
+    public double EvaluateKnn()
+    {
+        using var extractor = new FeatureExtractor<TModel>(EvaluationBatch);
+        var trainFeatures = Extract(extractor, _train);
+        var testFeatures = Extract(extractor, _test);
+        return _callbacks.KnnTopOne(trainFeatures, _train, testFeatures, _test, extractor.Dimension);
+    }
+
+    /// <summary>Runs from the trainer's current step to the end; returns the reports of the evaluations.</summary>
+    public System.Collections.Generic.List<EpochReport> Run(bool evaluateInitialization)
+    {
+        var reports = new System.Collections.Generic.List<EpochReport>();
+        double logK = Math.Log(TModel.Description.Architecture.Head.OutDim);
+        if (evaluateInitialization && _trainer.Step == 0)
+        {
+            var initial = new EpochReport(-1, double.NaN, logK, EvaluateKnn(), 0, null);
+            reports.Add(initial);
+            _callbacks.EpochDone(initial);
+        }
+
+        int perEpoch = _batches.IterationsPerEpoch;
+        long total = (long)_options.Epochs * perEpoch;
+        var clock = Stopwatch.StartNew();
+        long startStep = _trainer.Step;
+        while (_trainer.Step < total)
+        {
+            int epoch = _trainer.Epoch;
+            _batches.Seek(epoch, (int)(_trainer.Step % perEpoch));
+            double lossSum = 0;
+            var monitor = new Evaluation.CollapseMonitor(TModel.Description.Architecture.Head.OutDim);
+            _trainer.Monitor = monitor;
+            int count = 0;
+            var epochClock = Stopwatch.StartNew();
+            long epochStartStep = _trainer.Step;
+            while (_trainer.Step < (long)(epoch + 1) * perEpoch)
+            {
+                var (global, local) = _batches.Next();
+                var report = _trainer.TrainStep(global, local);
+                lossSum += report.Loss;
+                count++;
+                double rate = (_trainer.Step - startStep) * (double)_options.BatchSize / clock.Elapsed.TotalSeconds;
+                var remaining = TimeSpan.FromSeconds((total - _trainer.Step) * (double)_options.BatchSize / Math.Max(rate, 1e-9));
+                _callbacks.StepDone(report, rate, remaining);
+            }
+            double imagesPerSecond = (_trainer.Step - epochStartStep) * (double)_options.BatchSize / epochClock.Elapsed.TotalSeconds;
+            double meanLoss = lossSum / Math.Max(1, count);
+            _trainer.Monitor = null;
+            _callbacks.SaveCheckpoint(epoch);
+            var epochReport = new EpochReport(epoch, meanLoss, logK, EvaluateKnn(), imagesPerSecond, monitor.Statistics);
+            reports.Add(epochReport);
+            _callbacks.EpochDone(epochReport);
+        }
+        return reports;
+    }
+
+    private float[] Extract(FeatureExtractor<TModel> extractor, IEvaluationImages images)
+    {
+        var features = new float[(long)images.Count * extractor.Dimension];
+        foreach (var (start, count, batch) in images.Batches(EvaluationBatch))
+            extractor.Run(_trainer.Teacher.Ptr, batch, count, features.AsSpan(start * extractor.Dimension, count * extractor.Dimension));
+        return features;
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using DinoCompiled.Checkpoints;
+using DinoCompiled.Compiled;
+using DinoCompiled.Cpu;
+using DinoCompiled.Data;
+using DinoCompiled.Models;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// <c>dino train</c>: trains a compiled model with the DINO recipe on the CPU, evaluating weighted k-NN on the teacher's
+/// features at initialization and after every epoch, writing a checkpoint, metrics and a plot to the run folder.
+/// Every recipe default of DINO-SPEC.md is a flag.
+/// </summary>
+public sealed class TrainCommand : IDinoModelVisitor
+{
+    private static readonly string[] s_valued =
+    {
+        "--model", "--data", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
+        "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
+        "--student-temp", "--seed", "--threads", "--workers", "--out", "--resume", "--knn-k", "--knn-t", "--on-unreadable",
+    };
+    private static readonly string[] s_flags = { "--no-init-eval" };
+    private readonly CommandOptions _args;
+    private readonly TextWriter _output, _error;
+    private TrainingOptions _options = new();
+
+    private TrainCommand(CommandOptions args, TextWriter output, TextWriter error)
+    {
+        _args = args;
+        _output = output;
+        _error = error;
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var options = CommandOptions.Parse("train", args, s_valued, s_flags);
+        var command = new TrainCommand(options, output, error);
+        var model = ModelResolver.Resolve(options.Text("--model", "fmnist-tiny"));
+        ModelZoo.Visit(model.Name, command);
+        return DinoCli.Success;
+    }
+
+    public void Visit<TModel>() where TModel : ICompiledDinoModel
+    {
+        var description = TModel.Description;
+        var a = description.Architecture;
+        _options = ReadOptions();
+        CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
+        int workers = _args.Int("--workers", 2, minimum: 1);
+        var policy = _args.Text("--on-unreadable", "stop") switch
+        {
+            "skip" => UnreadableImagePolicy.Skip,
+            "stop" => UnreadableImagePolicy.Stop,
+            var other => throw new CliException($"train: --on-unreadable takes 'skip' or 'stop', not '{other}'"),
+        };
+        var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error);
+        if (trainSet.Channels != a.Channels)
+            throw new CliException($"train: {description.Name} takes {a.Channels}-channel images but the data has {trainSet.Channels} channel(s)");
+        string runDirectory = _args.Text("--out", Path.Combine("runs", description.Name));
+        Directory.CreateDirectory(runDirectory);
+
+        var config = new MultiCropConfig
+        {
+            GlobalSize = a.GlobalCrop, LocalSize = a.LocalCrop, LocalCount = _options.LocalCrops, Normalization = trainSet.Normalization,
+            GlobalScale = new SamplingRange(_options.GlobalCropsScale.Min, _options.GlobalCropsScale.Max),
+            LocalScale = new SamplingRange(_options.LocalCropsScale.Min, _options.LocalCropsScale.Max),
+        };
+        using var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, _options.BatchSize, _options.Seed, workers, prefetchDepth: 3));
+        if (batches.IterationsPerEpoch == 0)
+            throw new CliException($"train: {trainSet.Count} training images make no full batch of {_options.BatchSize}");
+        using var trainImages = new LoaderEvaluationImages(trainSet, a.GlobalCrop, 256, workers);
+        using var testImages = new LoaderEvaluationImages(testSet, a.GlobalCrop, 256, workers);
+        using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
+        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages);
+
+        _output.WriteLine($"dino train: {description.Name} on {dataDescription}");
+        _output.WriteLine($"  {_options.Epochs} epochs x {batches.IterationsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
+                          $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {CpuParallel.ThreadCount} threads, {workers} data workers");
+        _output.WriteLine($"  run folder {Path.GetFullPath(runDirectory)}");
+
+        if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
+        var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);
+        try
+        {
+            var reports = session.Run(evaluateInitialization: !_args.Has("--no-init-eval"));
+            callbacks.Summarize(reports);
+        }
+        catch (TrainingDivergedException exception)
+        {
+            throw new CliException("train: " + exception.Message);
+        }
+    }
+
+    private TrainingOptions ReadOptions()
+    {
+        var d = new TrainingOptions();
+        return new TrainingOptions
+        {
+            Epochs = _args.Int("--epochs", d.Epochs, minimum: 1),
+            BatchSize = _args.Int("--batch", d.BatchSize, minimum: 1),
+            LocalCrops = _args.Int("--local-crops", d.LocalCrops, minimum: 0),
+            LearningRate = Double("--lr", d.LearningRate),
+            MinLearningRate = Double("--min-lr", d.MinLearningRate),
+            WarmupEpochs = _args.Has("--warmup-epochs") ? _args.Int("--warmup-epochs", 0, minimum: 0) : null,
+            WeightDecay = Double("--weight-decay", d.WeightDecay),
+            WeightDecayEnd = Double("--weight-decay-end", d.WeightDecayEnd),
+            ClipGrad = Double("--clip-grad", d.ClipGrad),
+            FreezeLastLayerEpochs = _args.Int("--freeze-last-layer", d.FreezeLastLayerEpochs, minimum: 0),
+            TeacherMomentum = Double("--momentum-teacher", d.TeacherMomentum),
+            TeacherTemperature = Double("--teacher-temp", d.TeacherTemperature),
+            WarmupTeacherTemperature = Double("--warmup-teacher-temp", d.WarmupTeacherTemperature),
+            WarmupTeacherTemperatureEpochs = _args.Int("--warmup-teacher-temp-epochs", d.WarmupTeacherTemperatureEpochs, minimum: 0),
+            StudentTemperature = Double("--student-temp", d.StudentTemperature),
+            Seed = _args.Int("--seed", d.Seed),
+            KnnK = _args.Int("--knn-k", d.KnnK, minimum: 1),
+            KnnTemperature = Double("--knn-t", d.KnnTemperature),
+        };
+    }
+
+    private double Double(string name, double fallback)
+    {
+        if (!_args.Has(name)) return fallback;
+        string text = _args.Text(name);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0)
+            throw new CliException($"train: option '{name}' takes a non-negative number, not '{text}'");
+        return value;
+    }
+}

@@ -1,0 +1,50 @@
+using DinoCompiled.Compiled;
+using DinoCompiled.Data;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// The trainer's batch source over a <see cref="MultiCropLoader"/>. The loader's order is a function of (seed, epoch,
+/// batch), so seeking mid-epoch replays the epoch's first batches and drops them: exact, if slower, for a resume.
+/// </summary>
+public sealed unsafe class LoaderBatches : ITrainingBatches
+{
+    private readonly MultiCropLoader _loader;
+    private MultiCropBatch? _current;
+
+    public LoaderBatches(MultiCropLoader loader) => _loader = loader;
+
+    public int IterationsPerEpoch => _loader.BatchesPerEpoch;
+
+    public void Seek(int epoch, int batchInEpoch)
+    {
+        ReleaseCurrent();
+        _loader.StartEpoch(epoch);
+        for (int i = 0; i < batchInEpoch; i++)
+        {
+            if (!_loader.TryGetNext(out var skipped)) break;
+            skipped.Release();
+        }
+    }
+
+    public (Ptr GlobalCrops, Ptr LocalCrops) Next()
+    {
+        ReleaseCurrent();
+        if (!_loader.TryGetNext(out var batch)) throw new System.InvalidOperationException("The loader ran out of batches before the end of the epoch.");
+        _current = batch;
+        return (new Ptr(batch.GlobalCrops), new Ptr(batch.LocalCrops));
+    }
+
+    public void Dispose()
+    {
+        ReleaseCurrent();
+        _loader.Dispose();
+    }
+
+    private void ReleaseCurrent()
+    {
+        _current?.Release();
+        _current = null;
+    }
+}

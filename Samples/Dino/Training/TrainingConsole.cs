@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using DinoCompiled.Checkpoints;
+using DinoCompiled.Compiled;
+using DinoCompiled.Evaluation;
+using DinoCompiled.Plotting;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// The host side of a training run: the live progress line, k-NN, checkpoints (atomic), metrics.jsonl and
+/// training.png in the run folder, and the final summary.
+/// </summary>
+public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : ICompiledDinoModel
+{
+    private readonly Trainer<TModel> _trainer;
+    private readonly TrainingOptions _options;
+    private readonly string _runDirectory;
+    private readonly TextWriter _output, _error;
+    private readonly LoaderEvaluationImages _train, _test;
+    private readonly MetricsLog _metrics;
+    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+
+    public TrainingConsole(Trainer<TModel> trainer, TrainingOptions options, string runDirectory, TextWriter output, TextWriter error,
+        LoaderEvaluationImages train, LoaderEvaluationImages test)
+    {
+        _trainer = trainer;
+        _options = options;
+        _runDirectory = runDirectory;
+        _output = output;
+        _error = error;
+        _train = train;
+        _test = test;
+        _metrics = new MetricsLog(runDirectory);
+    }
+
+    public string CheckpointPath => Path.Combine(_runDirectory, "checkpoint.safetensors");
+
+    public double KnnTopOne(ReadOnlySpan<float> trainFeatures, IEvaluationImages train, ReadOnlySpan<float> testFeatures, IEvaluationImages test, int dimension) =>
+        KnnClassifier.Evaluate(trainFeatures, _train.LabelArray, testFeatures, _test.LabelArray, train.ClassCount, _options.KnnK, _options.KnnTemperature).Top1;
+
+    public void SaveCheckpoint(int epoch)
+    {
+        var state = State();
+        state.Epoch = epoch + 1;
+        TrainingCheckpoint.Save(CheckpointPath, _trainer.Parameters, state);
+    }
+
+    /// <summary>Loads a checkpoint of this model into the trainer; the run continues from its step.</summary>
+    public void Resume(string path)
+    {
+        var state = State();
+        try
+        {
+            TrainingCheckpoint.Load(path, _trainer.Parameters, state);
+        }
+        catch (Exception exception) when (exception is IOException)
+        {
+            throw new CliException("train: " + exception.Message);
+        }
+        long seed = state.RngState.Length == sizeof(long) ? BitConverter.ToInt64(state.RngState) : long.MinValue;
+        if (seed != _options.Seed)
+            throw new CliException($"train: {path} was trained with --seed {seed}; resume it with the same seed so the crops and drop path continue as they would have");
+        state.OptimizerSteps.CopyTo(_trainer.Optimizer.Steps);
+        _trainer.Step = state.Step;
+        _output.WriteLine($"  resumed from {path} at step {state.Step} (epoch {_trainer.Epoch})");
+    }
+
+    public void StepDone(StepReport report, double imagesPerSecond, TimeSpan remaining)
+    {
+        if (_sinceProgress.ElapsedMilliseconds < 500 && (report.Step + 1) % _trainer.Schedules.IterationsPerEpoch != 0) return;
+        _sinceProgress.Restart();
+        _error.Write($"\r  epoch {report.Epoch + 1}/{_options.Epochs} step {report.Step + 1}/{(long)_options.Epochs * _trainer.Schedules.IterationsPerEpoch}" +
+                     $"  loss {report.Loss:F4}  lr {report.LearningRate:E2}  {imagesPerSecond:F1} img/s  ETA {remaining:hh\\:mm\\:ss}   ");
+    }
+
+    public void EpochDone(EpochReport report)
+    {
+        _error.Write("\r" + new string(' ', 110) + "\r");
+        var values = new Dictionary<string, double>
+        {
+            ["epoch"] = report.Epoch + 1, ["step"] = _trainer.Step, ["loss"] = report.MeanLoss, ["ln_k"] = report.LogOutDim,
+            ["teacher_entropy"] = report.TeacherEntropy, ["knn_top1"] = report.KnnTopOne, ["images_per_second"] = report.ImagesPerSecond,
+        };
+        if (report.Collapse is { } collapse)
+        {
+            values["teacher_mean_entropy"] = collapse.MeanDistributionEntropy;
+            if (collapse.TeacherStudentKl is double kl) values["teacher_student_kl"] = kl;
+        }
+        _metrics.Append("epoch", values);
+        if (report.Epoch < 0)
+            _output.WriteLine($"  initialization: k-NN top-1 {report.KnnTopOne:P2}");
+        else
+            _output.WriteLine($"  epoch {report.Epoch + 1,3}: loss {report.MeanLoss:F4} (ln K {report.LogOutDim:F3}), teacher entropy {report.TeacherEntropy:F3}, " +
+                              $"KL {report.Collapse?.TeacherStudentKl ?? double.NaN:F3}, k-NN top-1 {report.KnnTopOne:P2}, {report.ImagesPerSecond:F1} images/s");
+        if (report.Collapsing)
+            _output.WriteLine($"  warning: {report.Collapse!.Describe()}; try a higher --momentum-teacher, a lower --teacher-temp or a longer --freeze-last-layer");
+        Plot();
+    }
+
+    public void Summarize(List<EpochReport> reports)
+    {
+        var initial = reports.FirstOrDefault(r => r.Epoch < 0);
+        var last = reports.LastOrDefault(r => r.Epoch >= 0);
+        if (last is null) return;
+        _output.WriteLine(initial is null
+            ? $"k-NN top-1 after {last.Epoch + 1} epochs: {last.KnnTopOne:P2}"
+            : $"k-NN top-1: {initial.KnnTopOne:P2} at initialization, {last.KnnTopOne:P2} after {last.Epoch + 1} epochs ({(last.KnnTopOne - initial.KnnTopOne) * 100:+0.00;-0.00} points)");
+        _output.WriteLine($"checkpoint {Path.GetFullPath(CheckpointPath)}; metrics and plot in {Path.GetFullPath(_runDirectory)}");
+    }
+
+    private TrainingState State() => new()
+    {
+        ModelName = TModel.Description.Name,
+        StudentParameters = TrainingState.Wrap(_trainer.Student),
+        TeacherParameters = TrainingState.Wrap(_trainer.Teacher),
+        FirstMoments = TrainingState.Wrap(_trainer.FirstMoment),
+        SecondMoments = TrainingState.Wrap(_trainer.SecondMoment),
+        OptimizerSteps = _trainer.Optimizer.Steps.ToArray(),
+        Center = TrainingState.Wrap(_trainer.Center),
+        Step = _trainer.Step,
+        RngState = BitConverter.GetBytes((long)_options.Seed),
+        Metadata = new Dictionary<string, string> { ["seed"] = _options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+    };
+
+    private void Plot()
+    {
+        var epochs = _metrics.Epochs;
+        var loss = epochs.Where(e => e["epoch"] >= 1).Select(e => (e["epoch"], e["loss"])).ToList();
+        var knn = epochs.Select(e => (e["epoch"], e["knn_top1"] * 100)).ToList();
+        var canvas = new PixelCanvas(900, 360);
+        new LineChart("DINO LOSS").Series("LOSS", (200, 60, 40), loss)
+            .Reference("LN K", epochs.Count > 0 ? epochs[0]["ln_k"] : double.NaN, (120, 120, 120)).Draw(canvas, 0, 0, 450, 360);
+        new LineChart("K-NN TOP-1 (%)").Series("TEACHER", (40, 90, 200), knn).Draw(canvas, 450, 0, 450, 360);
+        canvas.Save(Path.Combine(_runDirectory, "training.png"));
+    }
+}
