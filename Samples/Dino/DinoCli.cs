@@ -17,6 +17,8 @@ public static class DinoCli
         "  inspect MODEL   the compiled model: architecture, parameter table, counts, FLOPs per crop size\n" +
         "  models          the models in the zoo\n" +
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
+        "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
+        "  features        teacher CLS features as .npy: --checkpoint C [--data D] --split train|test --out F.npy\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -33,9 +35,12 @@ public static class DinoCli
                 "inspect" => InspectCommand.Run(args.Skip(1).ToArray(), output, error),
                 "models" => ModelsCommand.Run(output),
                 "train" => TrainCommand.Run(args.Skip(1).ToArray(), output, error),
+                "eval" when args.Length > 1 && args[1] == "knn" => EvaluateCommand.RunKnn(args.Skip(2).ToArray(), output),
+                "eval" => Fail(error, "eval: the evaluations are: knn"),
+                "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, inspect, models, bench"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, inspect, models, bench"),
             };
         }
         catch (CliException exception)

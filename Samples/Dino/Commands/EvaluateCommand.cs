@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using DinoCompiled.Checkpoints;
+using DinoCompiled.Compiled;
+using DinoCompiled.Cpu;
+using DinoCompiled.Data;
+using DinoCompiled.Evaluation;
+using DinoCompiled.Models;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// <c>dino eval knn --checkpoint C [--data D] [--k 20] [--t 0.07]</c> and
+/// <c>dino features --checkpoint C [--data D] --split train|test --out F.npy</c>: the teacher backbone of a training
+/// checkpoint, on whole images at the global crop size, as k-NN accuracy or as CLS features in a NumPy file.
+/// </summary>
+public sealed class EvaluateCommand : IDinoModelVisitor
+{
+    private static readonly string[] s_valued = { "--checkpoint", "--data", "--k", "--t", "--split", "--out", "--threads", "--workers" };
+    private readonly CommandOptions _args;
+    private readonly bool _features;
+    private readonly TextWriter _output;
+
+    private EvaluateCommand(CommandOptions args, bool features, TextWriter output)
+    {
+        _args = args;
+        _features = features;
+        _output = output;
+    }
+
+    public static int RunKnn(string[] args, TextWriter output) => Run("eval knn", args, features: false, output);
+
+    public static int RunFeatures(string[] args, TextWriter output) => Run("features", args, features: true, output);
+
+    private static int Run(string name, string[] args, bool features, TextWriter output)
+    {
+        var options = CommandOptions.Parse(name, args, s_valued, Array.Empty<string>());
+        string checkpoint = options.Text("--checkpoint");
+        if (!File.Exists(checkpoint)) throw new CliException($"{name}: no checkpoint '{checkpoint}'");
+        string model;
+        try
+        {
+            using var file = SafetensorsFile.Open(checkpoint);
+            model = file.Metadata.TryGetValue(TrainingCheckpoint.ModelMetadataKey, out var m) ? m
+                : throw new CliException($"{name}: {checkpoint} names no model; is it a training checkpoint?");
+        }
+        catch (IOException exception)
+        {
+            throw new CliException($"{name}: {exception.Message}");
+        }
+        ModelZoo.Visit(ModelResolver.Resolve(model).Name, new EvaluateCommand(options, features, output));
+        return DinoCli.Success;
+    }
+
+    public unsafe void Visit<TModel>() where TModel : ICompiledDinoModel
+    {
+        var description = TModel.Description;
+        var a = description.Architecture;
+        CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
+        int workers = _args.Int("--workers", 2, minimum: 1);
+        using var teacher = new NativeBuffer(description.Parameters.FlatLength);
+        try
+        {
+            TrainingCheckpoint.LoadParameters(_args.Text("--checkpoint"), description.Parameters, description.Name, teacher.Span, teacher: true);
+        }
+        catch (IOException exception)
+        {
+            throw new CliException(exception.Message);
+        }
+        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, Console.Error);
+        using var extractor = new FeatureExtractor<TModel>(256);
+
+        float[] Features(IImageDataset dataset, out int[] labels)
+        {
+            using var images = new LoaderEvaluationImages(dataset, a.GlobalCrop, 256, workers);
+            var features = new float[(long)dataset.Count * extractor.Dimension];
+            foreach (var (start, count, batch) in images.Batches(256))
+                extractor.Run(teacher.Ptr, batch, count, features.AsSpan(start * extractor.Dimension, count * extractor.Dimension));
+            labels = images.LabelArray;
+            return features;
+        }
+
+        if (_features)
+        {
+            string split = _args.Text("--split", "train");
+            var dataset = split switch
+            {
+                "train" => train,
+                "test" => test,
+                _ => throw new CliException($"features: --split takes 'train' or 'test', not '{split}'"),
+            };
+            string path = _args.Text("--out");
+            var features = Features(dataset, out _);
+            NpyWriter.Write(path, features, dataset.Count, extractor.Dimension);
+            _output.WriteLine($"{path}: {dataset.Count:N0} x {extractor.Dimension} float32 teacher CLS features of the {split} split of {dataDescription}");
+            return;
+        }
+
+        int k = _args.Int("--k", KnnClassifier.DefaultK, minimum: 1);
+        double t = double.Parse(_args.Text("--t", "0.07"), System.Globalization.CultureInfo.InvariantCulture);
+        var trainFeatures = Features(train, out var trainLabels);
+        var testFeatures = Features(test, out var testLabels);
+        var result = KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, train.ClassCount, k, t);
+        _output.WriteLine($"{description.Name} teacher on {dataDescription}: weighted {k}-NN (T = {t}) top-1 {result.Top1:P2}" +
+                          (result.Top5 is double top5 ? $", top-5 {top5:P2}" : ""));
+    }
+}
