@@ -41,10 +41,11 @@ internal static class ReferenceMath
         return Math.Exp(-z * z) / Math.Sqrt(Math.PI) / tail;
     }
 
-    public static double Gelu(double x) => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)));
+    // 1 + erf(u) is written erfc(-u): for very negative x, 1 + erf would cancel to nothing.
+    public static double Gelu(double x) => 0.5 * x * Erfc(-x / Math.Sqrt(2));
 
     public static double GeluDerivative(double x) =>
-        0.5 * (1 + Erf(x / Math.Sqrt(2))) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+        0.5 * Erfc(-x / Math.Sqrt(2)) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
 
     /// <summary>Central difference of f at x with step h.</summary>
     public static double Derivative(Func<double, double> f, double x, double h = 1e-5) => (f(x + h) - f(x - h)) / (2 * h);
