@@ -111,7 +111,7 @@ public static unsafe class Attention
         Multiply(t, dh, q, ld, 1, kt, tp, tp, scores, tp, 1 / MathF.Sqrt(dh));
 
         float* probs = job->Probs + (long)item * t * t;
-        for (int i = 0; i < t; i++) Softmax(scores + (long)i * tp, probs + (long)i * t, t);
+        for (int i = 0; i < t; i++) Softmax(scores + (long)i * tp, probs + (long)i * t, t, tp);
 
         Multiply(t, t, scores, tp, 1, vp, dhp, dhp, o, dhp, 1f);
         UnpackRows(o, dhp, t, dh, job->Output + (long)b * t * dim + (long)h * dh, dim);
@@ -182,55 +182,47 @@ public static unsafe class Attention
         for (int i = 0; i < t; i++) Buffer.MemoryCopy(src + (long)i * ldSrc, dst + i * ld, (long)dh * sizeof(float), (long)dh * sizeof(float));
     }
 
-    /// <summary>probs = softmax(scores[0..t)); scores is overwritten with the same probabilities.</summary>
-    private static void Softmax(float* scores, float* probs, int t)
+    /// <summary>
+    /// probs = softmax(scores[0..t)); scores (tp = t rounded up to the vector width) is
+    /// overwritten with the same probabilities and zeros beyond t. The padding is set to
+    /// -inf first, so that whole vectors run over it without scalar tails (exp gives 0).
+    /// </summary>
+    private static void Softmax(float* scores, float* probs, int t, int tp)
     {
-        float max = float.NegativeInfinity;
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated && t >= 16)
-        {
-            Vector512<float> m = Vector512.Create(float.NegativeInfinity);
-            for (; j + 16 <= t; j += 16) m = Vector512.Max(m, Vector512.Load(scores + j));
-            for (int lane = 0; lane < 16; lane++) max = MathF.Max(max, m.GetElement(lane));
-        }
-
-        for (; j < t; j++) max = MathF.Max(max, scores[j]);
-
-        float sum = 0;
-        j = 0;
+        for (int j = t; j < tp; j++) scores[j] = float.NegativeInfinity;
+        float sum;
         if (Vector512.IsHardwareAccelerated)
         {
+            Vector512<float> m = Vector512.Load(scores);
+            for (int j = 16; j < tp; j += 16) m = Vector512.Max(m, Vector512.Load(scores + j));
+            Vector512<float> max = Vector512.Create(Vector256.Max(m.GetLower(), m.GetUpper()).MaxAcross());
             Vector512<float> s = default;
-            for (; j + 16 <= t; j += 16)
+            for (int j = 0; j < tp; j += 16)
             {
-                Vector512<float> e = SimdMath.Exp(Vector512.Load(scores + j) - Vector512.Create(max));
+                Vector512<float> e = SimdMath.Exp(Vector512.Load(scores + j) - max);
                 e.Store(scores + j);
                 s += e;
             }
 
             sum = Vector512.Sum(s);
         }
-
+        else
         {
+            Vector256<float> m = Vector256.Load(scores);
+            for (int j = 8; j < tp; j += 8) m = Vector256.Max(m, Vector256.Load(scores + j));
+            Vector256<float> max = Vector256.Create(m.MaxAcross());
             Vector256<float> s = default;
-            for (; j + 8 <= t; j += 8)
+            for (int j = 0; j < tp; j += 8)
             {
-                Vector256<float> e = SimdMath.Exp(Vector256.Load(scores + j) - Vector256.Create(max));
+                Vector256<float> e = SimdMath.Exp(Vector256.Load(scores + j) - max);
                 e.Store(scores + j);
                 s += e;
             }
 
-            sum += Vector256.Sum(s);
+            sum = Vector256.Sum(s);
         }
 
-        for (; j < t; j++)
-        {
-            scores[j] = SimdMath.Exp(scores[j] - max);
-            sum += scores[j];
-        }
-
-        float inverse = 1 / sum;
-        RowMath.Scale(scores, inverse, scores, t);
+        RowMath.Scale(scores, 1 / sum, scores, tp);
         Buffer.MemoryCopy(scores, probs, (long)t * sizeof(float), (long)t * sizeof(float));
     }
 
