@@ -102,19 +102,22 @@ public static unsafe class Attention
         nint ld = 3 * (nint)dim;
         float* q = job->Qkv + (long)b * t * ld + (long)h * dh;
         float* k = q + dim, v = q + 2 * dim;
+        float* output = job->Output + (long)b * t * dim + (long)h * dh;
 
         float* work = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + (long)t * tp + 2L * t * dhp) * sizeof(float));
         float* kt = work, scores = kt + (long)dh * tp, vp = scores + (long)t * tp, o = vp + (long)t * dhp;
 
         PackTransposed(k, ld, t, dh, kt, tp);
-        PackRows(v, ld, t, dh, vp, dhp);
         Multiply(t, dh, q, ld, 1, kt, tp, tp, scores, tp, 1 / MathF.Sqrt(dh));
 
+        // Probabilities go straight to the saved output, which is also P V's A operand.
         float* probs = job->Probs + (long)item * t * t;
         for (int i = 0; i < t; i++) Softmax(scores + (long)i * tp, probs + (long)i * t, t, tp);
 
-        Multiply(t, t, scores, tp, 1, vp, dhp, dhp, o, dhp, 1f);
-        UnpackRows(o, dhp, t, dh, job->Output + (long)b * t * dim + (long)h * dh, dim);
+        float* values = Operand(v, ld, t, dh, vp, dhp, out nint ldValues);
+        float* target = Target(output, dim, o, dhp, dh, out nint ldTarget);
+        Multiply(t, t, probs, t, 1, values, ldValues, dhp, target, ldTarget, 1f);
+        if (target == o) UnpackRows(o, dhp, t, dh, output, dim);
     }
 
     private static void BackwardHead(int item, void* state)
@@ -135,11 +138,14 @@ public static unsafe class Attention
         float* work = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + (long)t * tp + 4L * t * dhp) * sizeof(float));
         float* vt = work, ds = vt + (long)dh * tp, packed = ds + (long)t * tp, result = packed + (long)t * dhp;
         float* packed2 = result + (long)t * dhp, packed3 = packed2 + (long)t * dhp;
+        nint ldOperand, ldTarget;
+        float* operand, target;
 
         // dV = P^T dO: A(j, i) = P[i, j], read transposed in place.
-        PackRows(dOut, dim, t, dh, packed, dhp);
-        Multiply(t, t, p, 1, t, packed, dhp, dhp, result, dhp, 1f);
-        UnpackRows(result, dhp, t, dh, dv, ld);
+        operand = Operand(dOut, dim, t, dh, packed, dhp, out ldOperand);
+        target = Target(dv, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, p, 1, t, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dv, ld);
 
         // dP = dO V^T, then dS = P * (dP - rowsum(P * dP)), scaled.
         PackTransposed(v, ld, t, dh, vt, tp);
@@ -147,12 +153,38 @@ public static unsafe class Attention
         for (int i = 0; i < t; i++) SoftmaxBackwardRow(p + (long)i * t, ds + (long)i * tp, t, scale);
 
         // dQ = dS K; dK = dS^T Q (A read transposed in place).
-        PackRows(k, ld, t, dh, packed2, dhp);
-        Multiply(t, t, ds, tp, 1, packed2, dhp, dhp, result, dhp, 1f);
-        UnpackRows(result, dhp, t, dh, dq, ld);
-        PackRows(q, ld, t, dh, packed3, dhp);
-        Multiply(t, t, ds, 1, tp, packed3, dhp, dhp, result, dhp, 1f);
-        UnpackRows(result, dhp, t, dh, dk, ld);
+        operand = Operand(k, ld, t, dh, packed2, dhp, out ldOperand);
+        target = Target(dq, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, ds, tp, 1, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dq, ld);
+        operand = Operand(q, ld, t, dh, packed3, dhp, out ldOperand);
+        target = Target(dk, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, ds, 1, tp, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dk, ld);
+    }
+
+    /// <summary>
+    /// A [t, dh] block as a B operand: in place when dh is a whole number of vectors,
+    /// else copied into buffer with its columns padded by zeros.
+    /// </summary>
+    private static float* Operand(float* src, nint ld, int t, int dh, float* buffer, int dhp, out nint ldOut)
+    {
+        if (dh == dhp)
+        {
+            ldOut = ld;
+            return src;
+        }
+
+        PackRows(src, ld, t, dh, buffer, dhp);
+        ldOut = dhp;
+        return buffer;
+    }
+
+    /// <summary>Where a [t, dh] product goes: straight to dst when dh is a whole number of vectors, else to buffer (then unpacked).</summary>
+    private static float* Target(float* dst, nint ld, float* buffer, int dhp, int dh, out nint ldOut)
+    {
+        ldOut = dh == dhp ? ld : dhp;
+        return dh == dhp ? dst : buffer;
     }
 
     /// <summary>dst[d, i] = src[i ld + d] for d &lt; dh, i &lt; t; columns t..tp zeroed.</summary>
@@ -184,8 +216,8 @@ public static unsafe class Attention
 
     /// <summary>
     /// probs = softmax(scores[0..t)); scores (tp = t rounded up to the vector width) is
-    /// overwritten with the same probabilities and zeros beyond t. The padding is set to
-    /// -inf first, so that whole vectors run over it without scalar tails (exp gives 0).
+    /// used as work space. Its padding is set to -inf first, so that whole vectors run over
+    /// it without scalar tails (exp gives 0 there).
     /// </summary>
     private static void Softmax(float* scores, float* probs, int t, int tp)
     {
@@ -222,8 +254,7 @@ public static unsafe class Attention
             sum = Vector256.Sum(s);
         }
 
-        RowMath.Scale(scores, 1 / sum, scores, tp);
-        Buffer.MemoryCopy(scores, probs, (long)t * sizeof(float), (long)t * sizeof(float));
+        RowMath.Scale(scores, 1 / sum, probs, t);
     }
 
     /// <summary>ds[j] = scale p[j] (ds[j] - sum_k p[k] ds[k]) for j &lt; t, where ds holds dP on entry.</summary>

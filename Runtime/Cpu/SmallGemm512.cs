@@ -1,6 +1,6 @@
 // Small dense products for attention (token counts 10..785, head sizes 32..64), where
 // the big packed GEMM's setup would dominate: c = alpha a b with B's columns padded to a
-// multiple of the vector width, in register tiles of 4 rows x 4 vectors (with 1-row and
+// multiple of the vector width, in register tiles of 4 rows x 4 vectors (with 4 x 2, 1-row and
 // 1-vector edge tiles). Sums run over p in order, so results are deterministic.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -22,6 +22,7 @@ internal static unsafe class SmallGemm512
         {
             int j = 0;
             for (; j + 4 * Width <= colsPadded; j += 4 * Width) Tile4x4(inner, a + i * lda, lda, aStep, b + j, ldb, c + i * ldc + j, ldc, alpha);
+            for (; j + 2 * Width <= colsPadded; j += 2 * Width) Tile4x2(inner, a + i * lda, lda, aStep, b + j, ldb, c + i * ldc + j, ldc, alpha);
             for (; j < colsPadded; j += Width) Tile4x1(inner, a + i * lda, lda, aStep, b + j, ldb, c + i * ldc + j, ldc, alpha);
         }
 
@@ -83,6 +84,38 @@ internal static unsafe class SmallGemm512
         (c31 * alpha).Store(c + 3 * ldc + 1 * Width);
         (c32 * alpha).Store(c + 3 * ldc + 2 * Width);
         (c33 * alpha).Store(c + 3 * ldc + 3 * Width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4x2(int inner, float* a, nint lda, nint aStep, float* b, nint ldb, float* c, nint ldc, float alpha)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        float* a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        for (nint p = 0, end = inner * aStep; p < end; p += aStep, b += ldb)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + Width);
+            Vector512<float> x = Vector512.Create(a[p]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+
+        (c00 * alpha).Store(c);
+        (c01 * alpha).Store(c + Width);
+        (c10 * alpha).Store(c + ldc);
+        (c11 * alpha).Store(c + ldc + Width);
+        (c20 * alpha).Store(c + 2 * ldc);
+        (c21 * alpha).Store(c + 2 * ldc + Width);
+        (c30 * alpha).Store(c + 3 * ldc);
+        (c31 * alpha).Store(c + 3 * ldc + Width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
