@@ -1,211 +1,272 @@
+// Multi-head self-attention core: softmax(Q K^T / sqrt(dh)) V per (image, head), and its
+// backward. qkv rows are [Q | K | V], head h owning columns h dh .. (h + 1) dh of each.
+// One parallel item per (image, head), so each output element is computed by one thread
+// in a fixed order. Token counts are small (10..785), so the products are register-tiled
+// loops (SmallGemm512/256) over per-thread packed operands rather than the big GEMM.
+//
+// Backward, with P the saved probabilities and scale = dh^-0.5:
+//   dV = P^T dO,  dP = dO V^T,  dS = P * (dP - rowsum(P * dP)),
+//   dQ = scale dS K,  dK = scale dS^T Q
+// (the transposed products read P and dS in place through a strided A operand).
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DinoCompiled.Cpu;
 
-/// <summary>
-/// The attention core, softmax(Q·Kᵀ·dh^-½)·V, for all heads, one (image, head) pair per work item. qkv rows are
-/// [Q | K | V] with head h in columns h·dh..(h+1)·dh of each; the probabilities are kept for the backward.
-/// Each item first copies its Kᵀ and Vᵀ panels (dh × T) into per-thread scratch, so every score row is a sum of
-/// broadcast-times-vector FMAs over contiguous memory instead of T horizontal dot products. Every output element is
-/// computed by one item in a fixed order, so results do not depend on threads.
-/// </summary>
+/// <summary>Scaled dot-product attention over packed qkv rows.</summary>
 public static unsafe class Attention
 {
-    /// <summary>output[b·T + i, h·dh..] = Σ_j P[b, h, i, j] v_j; probs = P.</summary>
-    public static void Forward(float* qkv, float* output, float* probs, int batch, int tokens, int heads, int headDim)
+    private struct Job
     {
-        var body = new ForwardBody { Qkv = qkv, Output = output, Probs = probs, Tokens = tokens, Heads = heads, HeadDim = headDim };
-        CpuParallel.For(batch * heads, ref body);
-    }
-
-    /// <summary>Writes dQkv (all three parts) from dOutput and the saved probabilities.</summary>
-    public static void Backward(float* dOutput, float* qkv, float* probs, float* dQkv, int batch, int tokens, int heads, int headDim)
-    {
-        var body = new BackwardBody { DOutput = dOutput, Qkv = qkv, Probs = probs, DQkv = dQkv, Tokens = tokens, Heads = heads, HeadDim = headDim };
-        CpuParallel.For(batch * heads, ref body);
-    }
-
-    /// <summary>Row length of a transposed panel, padded to whole vectors so the FMA loops need no tail.</summary>
-    private static int Padded(int tokens) => (tokens + 7) & ~7;
-
-    private struct ForwardBody : IParallelBody
-    {
-        public float* Qkv, Output, Probs;
-        public int Tokens, Heads, HeadDim;
-
-        public void Invoke(int item)
-        {
-            int b = item / Heads, h = item % Heads, t = Tokens, dh = HeadDim, d = Heads * HeadDim, stride = 3 * d, tp = Padded(t);
-            float scale = 1f / MathF.Sqrt(dh);
-            float* rows = Qkv + (long)b * t * stride;
-            float* kT = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + tp) * sizeof(float));
-            float* scores = kT + (long)dh * tp;
-            Transpose(rows + d + h * dh, stride, t, dh, kT, tp);
-            for (int i = 0; i < t; i++)
-            {
-                float* q = rows + (long)i * stride + h * dh;
-                float* p = Probs + (((long)b * Heads + h) * t + i) * t;
-                RowTimesPanel(q, scale, kT, dh, tp, scores);
-                Softmax(scores, p, t);
-                CombineRows(p, 1, t, rows + 2 * d + h * dh, stride, Output + ((long)b * t + i) * d + h * dh, dh);
-            }
-        }
-    }
-
-    private struct BackwardBody : IParallelBody
-    {
-        public float* DOutput, Qkv, Probs, DQkv;
-        public int Tokens, Heads, HeadDim;
-
-        public void Invoke(int item)
-        {
-            int b = item / Heads, h = item % Heads, t = Tokens, dh = HeadDim, d = Heads * HeadDim, stride = 3 * d, tp = Padded(t);
-            float scale = 1f / MathF.Sqrt(dh);
-            float* rows = Qkv + (long)b * t * stride;
-            float* dRows = DQkv + (long)b * t * stride;
-            float* vT = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + (long)t * tp) * sizeof(float));
-            float* dS = vT + (long)dh * tp;
-            Transpose(rows + 2 * d + h * dh, stride, t, dh, vT, tp);
-            // dS = P ⊙ (dP − rowsum(P ⊙ dP)) · scale, row by row, with dP_i = dO_i · Vᵀ; kept whole for dK.
-            for (int i = 0; i < t; i++)
-            {
-                float* dO = DOutput + ((long)b * t + i) * d + h * dh;
-                float* p = Probs + (((long)b * Heads + h) * t + i) * t;
-                float* row = dS + (long)i * tp;
-                RowTimesPanel(dO, 1f, vT, dh, tp, row);
-                float rowSum = 0;
-                for (int j = 0; j < t; j++) rowSum += p[j] * row[j];
-                for (int j = 0; j < t; j++) row[j] = p[j] * (row[j] - rowSum) * scale;
-                // dQ_i = Σ_j dS_ij k_j
-                CombineRows(row, 1, t, rows + d + h * dh, stride, dRows + (long)i * stride + h * dh, dh);
-            }
-            float* probs = Probs + ((long)b * Heads + h) * t * t;
-            for (int j = 0; j < t; j++)
-            {
-                // dK_j = Σ_i dS_ij q_i;  dV_j = Σ_i P_ij dO_i
-                CombineRows(dS + j, tp, t, rows + h * dh, stride, dRows + (long)j * stride + d + h * dh, dh);
-                CombineRows(probs + j, t, t, DOutput + (long)b * t * d + h * dh, d, dRows + (long)j * stride + 2 * d + h * dh, dh);
-            }
-        }
-    }
-
-    /// <summary>dst[c, j] = src[j·stride + c] for j &lt; rows, c &lt; cols; the padding of each row is zeroed.</summary>
-    private static void Transpose(float* src, int stride, int rows, int cols, float* dst, int paddedRows)
-    {
-        for (int c = 0; c < cols; c++)
-        {
-            float* d = dst + (long)c * paddedRows;
-            for (int j = 0; j < rows; j++) d[j] = src[(long)j * stride + c];
-            for (int j = rows; j < paddedRows; j++) d[j] = 0;
-        }
-    }
-
-    /// <summary>p = softmax(scores[0..n)).</summary>
-    private static void Softmax(float* scores, float* p, int n)
-    {
-        float max = float.NegativeInfinity;
-        for (int j = 0; j < n; j++) max = MathF.Max(max, scores[j]);
-        var vmax = Vector256.Create(max);
-        var acc = Vector256<float>.Zero;
-        int k = 0;
-        for (; k + 8 <= n; k += 8)
-        {
-            var e = SimdMath.Exp(Vector256.Load(scores + k) - vmax);
-            e.Store(p + k);
-            acc += e;
-        }
-        float sum = Vector256.Sum(acc);
-        for (; k < n; k++)
-        {
-            p[k] = SimdMath.Exp(scores[k] - max);
-            sum += p[k];
-        }
-        var inverse = Vector256.Create(1f / sum);
-        k = 0;
-        for (; k + 8 <= n; k += 8) (Vector256.Load(p + k) * inverse).Store(p + k);
-        for (; k < n; k++) p[k] *= 1f / sum;
-    }
-
-    /// <summary>out[0..tp) = scale · Σ_c x[c] · panel[c, 0..tp): a row times a transposed panel, 32 columns at a time in registers.</summary>
-    private static void RowTimesPanel(float* x, float scale, float* panel, int depth, int tp, float* result)
-    {
-        int j = 0;
-        for (; j + 32 <= tp; j += 32)
-        {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int c = 0; c < depth; c++)
-            {
-                var xc = Vector256.Create(x[c]);
-                float* r = panel + (long)c * tp + j;
-                a0 = Vector256.FusedMultiplyAdd(xc, Vector256.Load(r), a0);
-                a1 = Vector256.FusedMultiplyAdd(xc, Vector256.Load(r + 8), a1);
-                a2 = Vector256.FusedMultiplyAdd(xc, Vector256.Load(r + 16), a2);
-                a3 = Vector256.FusedMultiplyAdd(xc, Vector256.Load(r + 24), a3);
-            }
-            var vs = Vector256.Create(scale);
-            (a0 * vs).Store(result + j);
-            (a1 * vs).Store(result + j + 8);
-            (a2 * vs).Store(result + j + 16);
-            (a3 * vs).Store(result + j + 24);
-        }
-        for (; j < tp; j += 8)
-        {
-            Vector256<float> a = default;
-            for (int c = 0; c < depth; c++) a = Vector256.FusedMultiplyAdd(Vector256.Create(x[c]), Vector256.Load(panel + (long)c * tp + j), a);
-            (a * Vector256.Create(scale)).Store(result + j);
-        }
+        public float* Qkv, Output, Probs, DOutput, DQkv;
+        public int Batch, Tokens, Heads, HeadDim;
     }
 
     /// <summary>
-    /// dst[0..n) = Σ_m coefficients[m·coefficientStride] · rows[m·rowStride + 0..n): a weighted sum of rows, 32 columns at
-    /// a time in registers (n is the head width, a multiple of 8 in every zoo model; a scalar tail covers the rest).
+    /// probs[b, h] = softmax(Q K^T dh^-0.5) [tokens, tokens] (saved for backward);
+    /// output[b tokens + t, h dh ..] = probs[b, h] V (overwritten).
     /// </summary>
-    private static void CombineRows(float* coefficients, int coefficientStride, int count, float* rows, long rowStride, float* dst, int n)
+    public static void Forward(float* qkv, float* output, float* probs, int batch, int tokens, int heads, int headDim)
     {
-        int c = 0;
-        for (; c + 32 <= n; c += 32)
+        Check(batch, tokens, heads, headDim);
+        var job = new Job { Qkv = qkv, Output = output, Probs = probs, Batch = batch, Tokens = tokens, Heads = heads, HeadDim = headDim };
+        CpuParallel.For(batch * heads, &ForwardHead, &job);
+    }
+
+    /// <summary>dQkv (overwritten) = the gradient through Forward, given dOutput and the saved probs.</summary>
+    public static void Backward(float* dOutput, float* qkv, float* probs, float* dQkv, int batch, int tokens, int heads, int headDim)
+    {
+        Check(batch, tokens, heads, headDim);
+        var job = new Job { DOutput = dOutput, Qkv = qkv, Probs = probs, DQkv = dQkv, Batch = batch, Tokens = tokens, Heads = heads, HeadDim = headDim };
+        CpuParallel.For(batch * heads, &BackwardHead, &job);
+    }
+
+    /// <summary>Span form of <see cref="Forward(float*, float*, float*, int, int, int, int)"/>.</summary>
+    public static void Forward(ReadOnlySpan<float> qkv, Span<float> output, Span<float> probs, int batch, int tokens, int heads, int headDim)
+    {
+        Check(batch, tokens, heads, headDim);
+        long rows = (long)batch * tokens, dim = (long)heads * headDim;
+        SpanChecks.Length(qkv.Length, rows * 3 * dim, nameof(qkv));
+        SpanChecks.Length(output.Length, rows * dim, nameof(output));
+        SpanChecks.Length(probs.Length, (long)batch * heads * tokens * tokens, nameof(probs));
+        fixed (float* pq = qkv)
+        fixed (float* po = output)
+        fixed (float* pp = probs)
         {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int m = 0; m < count; m++)
-            {
-                var w = Vector256.Create(coefficients[(long)m * coefficientStride]);
-                float* r = rows + m * rowStride + c;
-                a0 = Vector256.FusedMultiplyAdd(w, Vector256.Load(r), a0);
-                a1 = Vector256.FusedMultiplyAdd(w, Vector256.Load(r + 8), a1);
-                a2 = Vector256.FusedMultiplyAdd(w, Vector256.Load(r + 16), a2);
-                a3 = Vector256.FusedMultiplyAdd(w, Vector256.Load(r + 24), a3);
-            }
-            a0.Store(dst + c);
-            a1.Store(dst + c + 8);
-            a2.Store(dst + c + 16);
-            a3.Store(dst + c + 24);
-        }
-        for (; c + 8 <= n; c += 8)
-        {
-            Vector256<float> a = default;
-            for (int m = 0; m < count; m++) a = Vector256.FusedMultiplyAdd(Vector256.Create(coefficients[(long)m * coefficientStride]), Vector256.Load(rows + m * rowStride + c), a);
-            a.Store(dst + c);
-        }
-        for (; c < n; c++)
-        {
-            float a = 0;
-            for (int m = 0; m < count; m++) a = MathF.FusedMultiplyAdd(coefficients[(long)m * coefficientStride], rows[m * rowStride + c], a);
-            dst[c] = a;
+            Forward(pq, po, pp, batch, tokens, heads, headDim);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Clear(float* x, int n) => new Span<float>(x, n).Clear();
-
-    /// <summary>y += a·x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(float a, float* x, float* y, int n)
+    /// <summary>Span form of <see cref="Backward(float*, float*, float*, float*, int, int, int, int)"/>.</summary>
+    public static void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> probs, Span<float> dQkv,
+        int batch, int tokens, int heads, int headDim)
     {
-        var va = Vector256.Create(a);
-        int c = 0;
-        for (; c + 8 <= n; c += 8) Vector256.FusedMultiplyAdd(va, Vector256.Load(x + c), Vector256.Load(y + c)).Store(y + c);
-        for (; c < n; c++) y[c] = MathF.FusedMultiplyAdd(a, x[c], y[c]);
+        Check(batch, tokens, heads, headDim);
+        long rows = (long)batch * tokens, dim = (long)heads * headDim;
+        SpanChecks.Length(dOutput.Length, rows * dim, nameof(dOutput));
+        SpanChecks.Length(qkv.Length, rows * 3 * dim, nameof(qkv));
+        SpanChecks.Length(probs.Length, (long)batch * heads * tokens * tokens, nameof(probs));
+        SpanChecks.Length(dQkv.Length, rows * 3 * dim, nameof(dQkv));
+        fixed (float* pd = dOutput)
+        fixed (float* pq = qkv)
+        fixed (float* pp = probs)
+        fixed (float* pdq = dQkv)
+        {
+            Backward(pd, pq, pp, pdq, batch, tokens, heads, headDim);
+        }
+    }
+
+    private static void Check(int batch, int tokens, int heads, int headDim)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(headDim, 1);
+    }
+
+    private static int Width => Vector512.IsHardwareAccelerated ? SmallGemm512.Width : SmallGemm256.Width;
+
+    private static int Pad(int n) => (n + Width - 1) / Width * Width;
+
+    private static void Multiply(int rows, int inner, float* a, nint lda, nint aStep, float* b, nint ldb, int colsPadded, float* c, nint ldc, float alpha)
+    {
+        if (Vector512.IsHardwareAccelerated) SmallGemm512.Multiply(rows, inner, a, lda, aStep, b, ldb, colsPadded, c, ldc, alpha);
+        else SmallGemm256.Multiply(rows, inner, a, lda, aStep, b, ldb, colsPadded, c, ldc, alpha);
+    }
+
+    private static void ForwardHead(int item, void* state)
+    {
+        var job = (Job*)state;
+        int t = job->Tokens, dh = job->HeadDim, b = item / job->Heads, h = item - b * job->Heads;
+        int dim = job->Heads * dh, tp = Pad(t), dhp = Pad(dh);
+        nint ld = 3 * (nint)dim;
+        float* q = job->Qkv + (long)b * t * ld + (long)h * dh;
+        float* k = q + dim, v = q + 2 * dim;
+        float* output = job->Output + (long)b * t * dim + (long)h * dh;
+
+        float* work = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + (long)t * tp + 2L * t * dhp) * sizeof(float));
+        float* kt = work, scores = kt + (long)dh * tp, vp = scores + (long)t * tp, o = vp + (long)t * dhp;
+
+        PackTransposed(k, ld, t, dh, kt, tp);
+        Multiply(t, dh, q, ld, 1, kt, tp, tp, scores, tp, 1 / MathF.Sqrt(dh));
+
+        // Probabilities go straight to the saved output, which is also P V's A operand.
+        float* probs = job->Probs + (long)item * t * t;
+        for (int i = 0; i < t; i++) Softmax(scores + (long)i * tp, probs + (long)i * t, t, tp);
+
+        float* values = Operand(v, ld, t, dh, vp, dhp, out nint ldValues);
+        float* target = Target(output, dim, o, dhp, dh, out nint ldTarget);
+        Multiply(t, t, probs, t, 1, values, ldValues, dhp, target, ldTarget, 1f);
+        if (target == o) UnpackRows(o, dhp, t, dh, output, dim);
+    }
+
+    private static void BackwardHead(int item, void* state)
+    {
+        var job = (Job*)state;
+        int t = job->Tokens, dh = job->HeadDim, b = item / job->Heads, h = item - b * job->Heads;
+        int dim = job->Heads * dh, tp = Pad(t), dhp = Pad(dh);
+        nint ld = 3 * (nint)dim;
+        long qOffset = (long)b * t * ld + (long)h * dh;
+        float* q = job->Qkv + qOffset;
+        float* k = q + dim, v = q + 2 * dim;
+        float* dq = job->DQkv + qOffset;
+        float* dk = dq + dim, dv = dq + 2 * dim;
+        float* dOut = job->DOutput + (long)b * t * dim + (long)h * dh;
+        float* p = job->Probs + (long)item * t * t;
+        float scale = 1 / MathF.Sqrt(dh);
+
+        float* work = (float*)CpuScratch.ForThread(ScratchSlot.AttentionWork, ((long)dh * tp + (long)t * tp + 4L * t * dhp) * sizeof(float));
+        float* vt = work, ds = vt + (long)dh * tp, packed = ds + (long)t * tp, result = packed + (long)t * dhp;
+        float* packed2 = result + (long)t * dhp, packed3 = packed2 + (long)t * dhp;
+        nint ldOperand, ldTarget;
+        float* operand, target;
+
+        // dV = P^T dO: A(j, i) = P[i, j], read transposed in place.
+        operand = Operand(dOut, dim, t, dh, packed, dhp, out ldOperand);
+        target = Target(dv, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, p, 1, t, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dv, ld);
+
+        // dP = dO V^T, then dS = P * (dP - rowsum(P * dP)), scaled.
+        PackTransposed(v, ld, t, dh, vt, tp);
+        Multiply(t, dh, dOut, dim, 1, vt, tp, tp, ds, tp, 1f);
+        for (int i = 0; i < t; i++) SoftmaxBackwardRow(p + (long)i * t, ds + (long)i * tp, t, scale);
+
+        // dQ = dS K; dK = dS^T Q (A read transposed in place).
+        operand = Operand(k, ld, t, dh, packed2, dhp, out ldOperand);
+        target = Target(dq, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, ds, tp, 1, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dq, ld);
+        operand = Operand(q, ld, t, dh, packed3, dhp, out ldOperand);
+        target = Target(dk, ld, result, dhp, dh, out ldTarget);
+        Multiply(t, t, ds, 1, tp, operand, ldOperand, dhp, target, ldTarget, 1f);
+        if (target == result) UnpackRows(result, dhp, t, dh, dk, ld);
+    }
+
+    /// <summary>
+    /// A [t, dh] block as a B operand: in place when dh is a whole number of vectors,
+    /// else copied into buffer with its columns padded by zeros.
+    /// </summary>
+    private static float* Operand(float* src, nint ld, int t, int dh, float* buffer, int dhp, out nint ldOut)
+    {
+        if (dh == dhp)
+        {
+            ldOut = ld;
+            return src;
+        }
+
+        PackRows(src, ld, t, dh, buffer, dhp);
+        ldOut = dhp;
+        return buffer;
+    }
+
+    /// <summary>Where a [t, dh] product goes: straight to dst when dh is a whole number of vectors, else to buffer (then unpacked).</summary>
+    private static float* Target(float* dst, nint ld, float* buffer, int dhp, int dh, out nint ldOut)
+    {
+        ldOut = dh == dhp ? ld : dhp;
+        return dh == dhp ? dst : buffer;
+    }
+
+    /// <summary>dst[d, i] = src[i ld + d] for d &lt; dh, i &lt; t; columns t..tp zeroed.</summary>
+    private static void PackTransposed(float* src, nint ld, int t, int dh, float* dst, int tp)
+    {
+        for (int d = 0; d < dh; d++)
+        {
+            float* row = dst + (long)d * tp;
+            for (int i = 0; i < t; i++) row[i] = src[i * ld + d];
+            for (int i = t; i < tp; i++) row[i] = 0f;
+        }
+    }
+
+    /// <summary>dst[i, 0..dh) = src[i ld ..], columns dh..dhp zeroed.</summary>
+    private static void PackRows(float* src, nint ld, int t, int dh, float* dst, int dhp)
+    {
+        for (int i = 0; i < t; i++)
+        {
+            float* row = dst + (long)i * dhp;
+            Buffer.MemoryCopy(src + i * ld, row, (long)dh * sizeof(float), (long)dh * sizeof(float));
+            for (int d = dh; d < dhp; d++) row[d] = 0f;
+        }
+    }
+
+    private static void UnpackRows(float* src, int ldSrc, int t, int dh, float* dst, nint ld)
+    {
+        for (int i = 0; i < t; i++) Buffer.MemoryCopy(src + (long)i * ldSrc, dst + i * ld, (long)dh * sizeof(float), (long)dh * sizeof(float));
+    }
+
+    /// <summary>
+    /// probs = softmax(scores[0..t)); scores (tp = t rounded up to the vector width) is
+    /// used as work space. Its padding is set to -inf first, so that whole vectors run over
+    /// it without scalar tails (exp gives 0 there).
+    /// </summary>
+    private static void Softmax(float* scores, float* probs, int t, int tp)
+    {
+        for (int j = t; j < tp; j++) scores[j] = float.NegativeInfinity;
+        float sum;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> m = Vector512.Load(scores);
+            for (int j = 16; j < tp; j += 16) m = Vector512.Max(m, Vector512.Load(scores + j));
+            Vector512<float> max = Vector512.Create(Vector256.Max(m.GetLower(), m.GetUpper()).MaxAcross());
+            Vector512<float> s = default;
+            for (int j = 0; j < tp; j += 16)
+            {
+                Vector512<float> e = SimdMath.Exp(Vector512.Load(scores + j) - max);
+                e.Store(scores + j);
+                s += e;
+            }
+
+            sum = Vector512.Sum(s);
+        }
+        else
+        {
+            Vector256<float> m = Vector256.Load(scores);
+            for (int j = 8; j < tp; j += 8) m = Vector256.Max(m, Vector256.Load(scores + j));
+            Vector256<float> max = Vector256.Create(m.MaxAcross());
+            Vector256<float> s = default;
+            for (int j = 0; j < tp; j += 8)
+            {
+                Vector256<float> e = SimdMath.Exp(Vector256.Load(scores + j) - max);
+                e.Store(scores + j);
+                s += e;
+            }
+
+            sum = Vector256.Sum(s);
+        }
+
+        RowMath.Scale(scores, 1 / sum, probs, t);
+    }
+
+    /// <summary>ds[j] = scale p[j] (ds[j] - sum_k p[k] ds[k]) for j &lt; t, where ds holds dP on entry.</summary>
+    private static void SoftmaxBackwardRow(float* p, float* ds, int t, float scale)
+    {
+        float dot = (float)RowMath.Dot(p, ds, t);
+        int j = 0;
+        for (; j + 8 <= t; j += 8)
+        {
+            ((Vector256.Load(ds + j) - Vector256.Create(dot)) * Vector256.Load(p + j) * scale).Store(ds + j);
+        }
+
+        for (; j < t; j++) ds[j] = (ds[j] - dot) * p[j] * scale;
     }
 }

@@ -1,159 +1,157 @@
+// The DINO loss, fused: teacher centring + sharpening softmax, student log-softmax,
+// cross-entropy over all (teacher global crop i, student crop v != i) pairs, and the
+// gradient with respect to the student logits, in one pass over each student row.
+//
+// For student crop v and sample b, with q = softmax(s / tau_s) and p_i the teacher
+// distributions, the per-pair gradient is (q - p_i) / tau_s, so
+//   dStudent[v, b] = (n_v q - sum_{i != v} p_i) / (tau_s 2 (V - 1) B),
+// n_v = number of teacher crops paired with v (1 for the global crops, 2 for local ones).
+// Softmax sums and the loss accumulate in double; every row's loss is stored and summed
+// in row order, so the result does not depend on the thread count.
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DinoCompiled.Cpu;
 
-/// <summary>
-/// The DINO loss as one fused kernel. Teacher: P_t^i = softmax((t_i − c)/τt) for the two global crops; student:
-/// log P_s^v = log_softmax(s_v/τs) for every crop; loss = mean over the 2(V−1) pairs (i, v ≠ i) of the batch mean of
-/// −Σ_k P_t^i[k] log P_s^v[k]; and its gradient ∂loss/∂s_v = (n_v·softmax(s_v/τs) − Σ_{i≠v} P_t^i) / (pairs·B·τs),
-/// n_v being the number of teacher crops paired with v. Rows are crop-major. The loss is summed in double, per row
-/// then in row order, so it is deterministic.
-/// </summary>
+/// <summary>The DINO self-distillation loss and its center update.</summary>
 public static unsafe class DinoLoss
 {
-    /// <summary>Floats of scratch <see cref="Forward"/> needs: the teacher's probabilities and one double per student row.</summary>
+    private const int CenterBlockColumns = 64;
+
+    private struct Job
+    {
+        public float* Student, Teacher, Center, DStudent, TeacherProbs;
+        public double* RowLoss;
+        public int Batch, Crops, OutDim, Rows;
+        public float InvStudentTemp, InvTeacherTemp, GradScale, Momentum;
+    }
+
+    /// <summary>Floats of scratch <see cref="Forward(float*, float*, float*, float*, float*, int, int, int, float, float)"/> needs: the teacher probabilities [2 batch, outDim] and one double per student row.</summary>
     public static long ScratchLength(int batch, int crops, int outDim) => 2L * batch * outDim + 2L * crops * batch;
 
-    /// <summary>Returns the loss and writes dStudent (overwritten).</summary>
-    public static double Forward(float* student, float* teacher, float* center, float* dStudent, float* scratch, int batch, int crops, int outDim, float studentTemp, float teacherTemp)
+    /// <summary>
+    /// Returns the loss; writes dStudent (overwritten) = d loss / d student. student is
+    /// [crops batch, outDim], crop-major (crops 0 and 1 global); teacher is [2 batch, outDim].
+    /// </summary>
+    public static double Forward(float* student, float* teacher, float* center, float* dStudent, float* scratch,
+        int batch, int crops, int outDim, float studentTemp, float teacherTemp)
     {
-        if (crops < 2) throw new ArgumentOutOfRangeException(nameof(crops), crops, "DINO needs the two global crops.");
-        float* teacherProbs = scratch;
-        double* rowLoss = (double*)(scratch + 2L * batch * outDim);
-        var teacherBody = new TeacherBody { Teacher = teacher, Center = center, Probs = teacherProbs, OutDim = outDim, Temperature = teacherTemp };
-        CpuParallel.For(2 * batch, ref teacherBody);
-        int pairs = 2 * (crops - 1);
-        var studentBody = new StudentBody
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(crops, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outDim, 1);
+        if (!(studentTemp > 0)) throw new ArgumentOutOfRangeException(nameof(studentTemp));
+        if (!(teacherTemp > 0)) throw new ArgumentOutOfRangeException(nameof(teacherTemp));
+
+        // Row losses first, so that they are 8-byte aligned whenever scratch is.
+        var job = new Job
         {
-            Student = student, TeacherProbs = teacherProbs, DStudent = dStudent, RowLoss = rowLoss, Batch = batch, OutDim = outDim,
-            Temperature = studentTemp, GradientScale = 1f / (pairs * batch * studentTemp),
+            Student = student, Teacher = teacher, Center = center, DStudent = dStudent,
+            RowLoss = (double*)scratch, TeacherProbs = scratch + 2L * crops * batch,
+            Batch = batch, Crops = crops, OutDim = outDim, Rows = crops * batch,
+            InvStudentTemp = 1 / studentTemp, InvTeacherTemp = 1 / teacherTemp,
+            GradScale = (float)(1.0 / (studentTemp * 2.0 * (crops - 1) * batch)),
         };
-        CpuParallel.For(crops * batch, ref studentBody);
+        CpuParallel.For(2 * batch, &TeacherRow, &job);
+        CpuParallel.For(crops * batch, &StudentRow, &job);
+
         double total = 0;
-        for (int r = 0; r < crops * batch; r++) total += rowLoss[r];
-        return total / (pairs * batch);
+        for (int r = 0; r < crops * batch; r++) total += Unsafe.ReadUnaligned<double>(job.RowLoss + r);
+        return total / (2.0 * (crops - 1) * batch);
     }
 
-    /// <summary>center = m·center + (1 − m)·mean over the rows of teacher.</summary>
+    /// <summary>center = momentum center + (1 - momentum) mean over rows of teacher.</summary>
     public static void UpdateCenter(float* teacher, float* center, int rows, int outDim, float momentum)
     {
-        var body = new CenterBody { Teacher = teacher, Center = center, Rows = rows, OutDim = outDim, Momentum = momentum };
-        CpuParallel.For((outDim + 255) / 256, ref body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(outDim);
+        var job = new Job { Teacher = teacher, Center = center, Rows = rows, OutDim = outDim, Momentum = momentum };
+        CpuParallel.For((outDim + CenterBlockColumns - 1) / CenterBlockColumns, &CenterBlock, &job);
     }
 
-    private struct TeacherBody : IParallelBody
+    /// <summary>Span form of <see cref="Forward(float*, float*, float*, float*, float*, int, int, int, float, float)"/>.</summary>
+    public static double Forward(ReadOnlySpan<float> student, ReadOnlySpan<float> teacher, ReadOnlySpan<float> center, Span<float> dStudent,
+        Span<float> scratch, int batch, int crops, int outDim, float studentTemp, float teacherTemp)
     {
-        public float* Teacher, Center, Probs;
-        public int OutDim;
-        public float Temperature;
-
-        public void Invoke(int row)
+        SpanChecks.Length(student.Length, (long)crops * batch * outDim, nameof(student));
+        SpanChecks.Length(teacher.Length, 2L * batch * outDim, nameof(teacher));
+        SpanChecks.Length(center.Length, outDim, nameof(center));
+        SpanChecks.Length(dStudent.Length, (long)crops * batch * outDim, nameof(dStudent));
+        SpanChecks.Length(scratch.Length, ScratchLength(batch, crops, outDim), nameof(scratch));
+        fixed (float* ps = student)
+        fixed (float* pt = teacher)
+        fixed (float* pc = center)
+        fixed (float* pd = dStudent)
+        fixed (float* pscratch = scratch)
         {
-            float* t = Teacher + (long)row * OutDim, p = Probs + (long)row * OutDim;
-            float inverse = 1f / Temperature;
-            for (int k = 0; k < OutDim; k++) p[k] = (t[k] - Center[k]) * inverse;
-            float max = Max(p, OutDim);
-            double sum = ExpShifted(p, p, OutDim, max);
-            Scale(p, OutDim, (float)(1 / sum));
+            return Forward(ps, pt, pc, pd, pscratch, batch, crops, outDim, studentTemp, teacherTemp);
         }
     }
 
-    private struct StudentBody : IParallelBody
+    /// <summary>Span form of <see cref="UpdateCenter(float*, float*, int, int, float)"/>.</summary>
+    public static void UpdateCenter(ReadOnlySpan<float> teacher, Span<float> center, int rows, int outDim, float momentum)
     {
-        public float* Student, TeacherProbs, DStudent;
-        public double* RowLoss;
-        public int Batch, OutDim;
-        public float Temperature, GradientScale;
-
-        public void Invoke(int row)
+        SpanChecks.Length(teacher.Length, (long)rows * outDim, nameof(teacher));
+        SpanChecks.Length(center.Length, outDim, nameof(center));
+        fixed (float* pt = teacher)
+        fixed (float* pc = center)
         {
-            int v = row / Batch, b = row % Batch;
-            float* s = Student + (long)row * OutDim, ds = DStudent + (long)row * OutDim;
-            float inverse = 1f / Temperature;
-            // ds holds the scaled logits, then the softmax, then the gradient.
-            for (int k = 0; k < OutDim; k++) ds[k] = s[k] * inverse;
-            float max = Max(ds, OutDim);
-            float* probs = ds;
-            double sum = ExpShifted(ds, probs, OutDim, max);
-            float logSum = (float)(max + Math.Log(sum));
-
-            // Teachers paired with this crop: both for a local crop, the other global crop for a global one.
-            float* p0 = v != 0 ? TeacherProbs + (long)b * OutDim : null;
-            float* p1 = v != 1 ? TeacherProbs + ((long)Batch + b) * OutDim : null;
-            int paired = (p0 != null ? 1 : 0) + (p1 != null ? 1 : 0);
-            float normalizer = (float)(1 / sum);
-            double loss = 0;
-            for (int k = 0; k < OutDim; k++)
-            {
-                float target = (p0 != null ? p0[k] : 0f) + (p1 != null ? p1[k] : 0f);
-                loss -= target * (s[k] * inverse - logSum);
-                ds[k] = (paired * probs[k] * normalizer - target) * GradientScale;
-            }
-            RowLoss[row] = loss;
+            UpdateCenter(pt, pc, rows, outDim, momentum);
         }
     }
 
-    private static float Max(float* x, int n)
+    private static void TeacherRow(int row, void* state)
     {
-        var m = Vector256.Create(float.NegativeInfinity);
-        int k = 0;
-        for (; k + 8 <= n; k += 8) m = Vector256.Max(m, Vector256.Load(x + k));
-        float max = float.NegativeInfinity;
-        for (int lane = 0; lane < 8; lane++) max = MathF.Max(max, m.GetElement(lane));
-        for (; k < n; k++) max = MathF.Max(max, x[k]);
-        return max;
+        var job = (Job*)state;
+        int k = job->OutDim;
+        float* t = job->Teacher + (long)row * k;
+        float* p = job->TeacherProbs + (long)row * k;
+        float inv = job->InvTeacherTemp;
+        // logits (t - c) / tau_t, written to p, then softmax in place.
+        int j = 0;
+        for (; j + 8 <= k; j += 8) ((Vector256.Load(t + j) - Vector256.Load(job->Center + j)) * inv).Store(p + j);
+        for (; j < k; j++) p[j] = (t[j] - job->Center[j]) * inv;
+        float max = SoftmaxMath.Max(p, k);
+        double sum = SoftmaxMath.ExpInPlace(p, k, max);
+        RowMath.Scale(p, (float)(1 / sum), p, k);
     }
 
-    /// <summary>y = exp(x − max) with the vector exp; returns Σ y in double (per-lane partials, then in order).</summary>
-    private static double ExpShifted(float* x, float* y, int n, float max)
+    private static void StudentRow(int row, void* state)
     {
-        var vmax = Vector256.Create(max);
-        double sum = 0;
-        int k = 0;
-        while (k + 8 <= n)
-        {
-            int end = Math.Min(n - (n - k) % 8, k + 1024);
-            var partial = Vector256<float>.Zero;
-            for (; k < end; k += 8)
-            {
-                var e = SimdMath.Exp(Vector256.Load(x + k) - vmax);
-                e.Store(y + k);
-                partial += e;
-            }
-            sum += Vector256.Sum(partial);
-        }
-        for (; k < n; k++)
-        {
-            y[k] = SimdMath.Exp(x[k] - max);
-            sum += y[k];
-        }
-        return sum;
+        var job = (Job*)state;
+        int k = job->OutDim, batch = job->Batch;
+        int v = row / batch, b = row - v * batch;
+        float* s = job->Student + (long)row * k;
+        float* d = job->DStudent + (long)row * k;
+        float inv = job->InvStudentTemp;
+
+        // d temporarily holds exp(s / tau_s - max).
+        int j = 0;
+        for (; j + 8 <= k; j += 8) (Vector256.Load(s + j) * inv).Store(d + j);
+        for (; j < k; j++) d[j] = s[j] * inv;
+        float max = SoftmaxMath.Max(d, k);
+        double sum = SoftmaxMath.ExpInPlace(d, k, max);
+
+        // The teacher crops paired with v: both globals for a local crop, the other global otherwise.
+        float* p0 = v == 0 ? null : job->TeacherProbs + (long)b * k;
+        float* p1 = v == 1 ? null : job->TeacherProbs + (long)(batch + b) * k;
+        float pairs = p0 != null && p1 != null ? 2f : 1f;
+        double loss = SoftmaxMath.CrossEntropyAndGradient(s, inv, max, sum, p0, p1, pairs, job->GradScale, d, k);
+        Unsafe.WriteUnaligned(job->RowLoss + row, loss);
     }
 
-    private static void Scale(float* x, int n, float factor)
+    private static void CenterBlock(int block, void* state)
     {
-        var f = Vector256.Create(factor);
-        int k = 0;
-        for (; k + 8 <= n; k += 8) (Vector256.Load(x + k) * f).Store(x + k);
-        for (; k < n; k++) x[k] *= factor;
-    }
-
-    private struct CenterBody : IParallelBody
-    {
-        public float* Teacher, Center;
-        public int Rows, OutDim;
-        public float Momentum;
-
-        public void Invoke(int block)
+        var job = (Job*)state;
+        int j0 = block * CenterBlockColumns;
+        int width = Math.Min(CenterBlockColumns, job->OutDim - j0);
+        double* sums = stackalloc double[CenterBlockColumns];
+        SoftmaxMath.ColumnSumsDouble(job->Teacher + j0, job->OutDim, job->Rows, width, sums);
+        double m = job->Momentum;
+        for (int j = 0; j < width; j++)
         {
-            int start = block * 256, end = Math.Min(OutDim, start + 256);
-            for (int k = start; k < end; k++)
-            {
-                double sum = 0;
-                for (int r = 0; r < Rows; r++) sum += Teacher[(long)r * OutDim + k];
-                Center[k] = (float)(Momentum * Center[k] + (1 - Momentum) * (sum / Rows));
-            }
+            float* c = job->Center + j0 + j;
+            *c = (float)(m * *c + (1 - m) * (sums[j] / job->Rows));
         }
     }
 }

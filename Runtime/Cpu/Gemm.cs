@@ -39,7 +39,14 @@ public static unsafe class Gemm
         };
         lock (CpuParallel.Gate)
         {
-            job.Run();
+            if (epilogue.Kind == GemmEpilogueKind.None && GemmTranspose.Pays(m, n, k))
+            {
+                GemmTranspose.Run(ref job);
+            }
+            else
+            {
+                job.Run();
+            }
         }
     }
 

@@ -1,175 +1,203 @@
+// LayerNorm over the last dimension, as PyTorch: biased variance, y = (x - mean) rstd
+// gamma + beta, with mean and rstd saved for the backward.
+//
+// Backward: dgamma and dbeta sum over all rows. Each fixed chunk of 64 rows writes its
+// own float partial sums, and the partials are then added in chunk order in double, so
+// the result does not depend on the thread count or schedule.
 using System;
-using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace DinoCompiled.Cpu;
 
-/// <summary>
-/// LayerNorm over the last dimension (biased variance, as PyTorch). The backward writes or accumulates dx per row in
-/// parallel, then sums dγ and dβ per column block over all rows in order, so the result does not depend on threads.
-/// </summary>
+/// <summary>Layer normalisation forward and backward.</summary>
 public static unsafe class LayerNorm
 {
-    private const int RowsPerItem = 16;
-    private const int ColumnBlock = 64;
+    private const int ChunkRows = 64;
 
-    /// <summary>y = (x − mean)·rstd·γ + β per row; saves mean and rstd.</summary>
-    public static void Forward(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd, int rows, int dim, float eps)
+    private struct Job
     {
-        var body = new ForwardBody { X = x, Gamma = gamma, Beta = beta, Y = y, Mean = mean, Rstd = rstd, Rows = rows, Dim = dim, Eps = eps };
-        CpuParallel.For((rows + RowsPerItem - 1) / RowsPerItem, ref body);
-    }
-
-    /// <summary>dx (+)= ∂/∂x; dγ += Σ dy·x̂; dβ += Σ dy.</summary>
-    public static void Backward(float* dy, float* x, float* gamma, float* mean, float* rstd, float* dx, float* dgamma, float* dbeta, int rows, int dim, bool accumulateDx)
-    {
-        var rowsBody = new BackwardRowsBody { Dy = dy, X = x, Gamma = gamma, Mean = mean, Rstd = rstd, Dx = dx, Rows = rows, Dim = dim, Accumulate = accumulateDx };
-        CpuParallel.For((rows + RowsPerItem - 1) / RowsPerItem, ref rowsBody);
-        var columnsBody = new BackwardColumnsBody { Dy = dy, X = x, Mean = mean, Rstd = rstd, DGamma = dgamma, DBeta = dbeta, Rows = rows, Dim = dim };
-        CpuParallel.For((dim + ColumnBlock - 1) / ColumnBlock, ref columnsBody);
-    }
-
-    private struct ForwardBody : IParallelBody
-    {
-        public float* X, Gamma, Beta, Y, Mean, Rstd;
+        public float* X, Gamma, Beta, Y, Mean, Rstd, Dy, Dx, Partials;
         public int Rows, Dim;
         public float Eps;
+        public bool AccumulateDx;
+    }
 
-        public void Invoke(int item)
+    /// <summary>y = (x - mean) rstd gamma + beta per row; mean[r] and rstd[r] = 1/sqrt(var + eps) saved.</summary>
+    public static void Forward(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd, int rows, int dim, float eps)
+    {
+        Check(rows, dim);
+        var job = new Job { X = x, Gamma = gamma, Beta = beta, Y = y, Mean = mean, Rstd = rstd, Rows = rows, Dim = dim, Eps = eps };
+        CpuParallel.For(ChunkCount(rows), &ForwardChunk, &job);
+    }
+
+    /// <summary>dx (+)= dL/dx; dgamma += dL/dgamma; dbeta += dL/dbeta.</summary>
+    public static void Backward(float* dy, float* x, float* gamma, float* mean, float* rstd, float* dx, float* dgamma, float* dbeta,
+        int rows, int dim, bool accumulateDx)
+    {
+        Check(rows, dim);
+        CpuParallel.ThrowIfInsideBody();
+        if (rows == 0 || dim == 0) return;
+        lock (CpuParallel.Gate)
         {
-            int end = Math.Min(Rows, (item + 1) * RowsPerItem);
-            for (int r = item * RowsPerItem; r < end; r++)
+            int chunks = ChunkCount(rows);
+            float* partials = (float*)CpuScratch.Shared(ScratchSlot.ReductionPartials, (long)chunks * 2 * dim * sizeof(float));
+            var job = new Job
             {
-                float* xr = X + (long)r * Dim, yr = Y + (long)r * Dim;
-                float m = Sum(xr, Dim) / Dim;
-                float variance = SumSquaredDeviation(xr, Dim, m) / Dim;
-                float s = 1f / MathF.Sqrt(variance + Eps);
-                Mean[r] = m;
-                Rstd[r] = s;
-                int j = 0;
-                var vm = new Vector<float>(m);
-                var vs = new Vector<float>(s);
-                for (; j + Vector<float>.Count <= Dim; j += Vector<float>.Count)
-                    *(Vector<float>*)(yr + j) = (*(Vector<float>*)(xr + j) - vm) * vs * *(Vector<float>*)(Gamma + j) + *(Vector<float>*)(Beta + j);
-                for (; j < Dim; j++) yr[j] = (xr[j] - m) * s * Gamma[j] + Beta[j];
-            }
+                Dy = dy, X = x, Gamma = gamma, Mean = mean, Rstd = rstd, Dx = dx, Partials = partials,
+                Rows = rows, Dim = dim, AccumulateDx = accumulateDx,
+            };
+            CpuParallel.For(chunks, &BackwardChunk, &job);
+            // Row c of the partials holds chunk c's dgamma then dbeta sums: one strided column sum each.
+            ColumnSummer.Sum(partials, 2L * dim, chunks, dim, dgamma, accumulate: true);
+            ColumnSummer.Sum(partials + dim, 2L * dim, chunks, dim, dbeta, accumulate: true);
         }
     }
 
-    private struct BackwardRowsBody : IParallelBody
+    /// <summary>Span form of <see cref="Forward(float*, float*, float*, float*, float*, float*, int, int, float)"/>.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y,
+        Span<float> mean, Span<float> rstd, int rows, int dim, float eps)
     {
-        public float* Dy, X, Gamma, Mean, Rstd, Dx;
-        public int Rows, Dim;
-        public bool Accumulate;
-
-        public void Invoke(int item)
+        Check(rows, dim);
+        CheckSpans(x.Length, gamma.Length, mean.Length, rstd.Length, rows, dim);
+        SpanChecks.Length(beta.Length, dim, nameof(beta));
+        SpanChecks.Length(y.Length, (long)rows * dim, nameof(y));
+        fixed (float* px = x)
+        fixed (float* pg = gamma)
+        fixed (float* pb = beta)
+        fixed (float* py = y)
+        fixed (float* pm = mean)
+        fixed (float* pr = rstd)
         {
-            int end = Math.Min(Rows, (item + 1) * RowsPerItem);
-            for (int r = item * RowsPerItem; r < end; r++)
-            {
-                float* dyr = Dy + (long)r * Dim, xr = X + (long)r * Dim, dxr = Dx + (long)r * Dim;
-                float m = Mean[r], s = Rstd[r];
-                // dx = s · (g − mean(g) − x̂ · mean(g · x̂)), g = dy · γ
-                var vm = new Vector<float>(m);
-                var vs = new Vector<float>(s);
-                Vector<float> accG = Vector<float>.Zero, accGX = Vector<float>.Zero;
-                int j = 0;
-                for (; j + Vector<float>.Count <= Dim; j += Vector<float>.Count)
-                {
-                    var g = *(Vector<float>*)(dyr + j) * *(Vector<float>*)(Gamma + j);
-                    accG += g;
-                    accGX += g * (*(Vector<float>*)(xr + j) - vm) * vs;
-                }
-                float sumG = Vector.Sum(accG), sumGX = Vector.Sum(accGX);
-                for (int k = j; k < Dim; k++)
-                {
-                    float g = dyr[k] * Gamma[k];
-                    sumG += g;
-                    sumGX += g * (xr[k] - m) * s;
-                }
-                float meanG = sumG / Dim, meanGX = sumGX / Dim;
-                var vMeanG = new Vector<float>(meanG);
-                var vMeanGX = new Vector<float>(meanGX);
-                for (j = 0; j + Vector<float>.Count <= Dim; j += Vector<float>.Count)
-                {
-                    var value = vs * (*(Vector<float>*)(dyr + j) * *(Vector<float>*)(Gamma + j) - vMeanG - (*(Vector<float>*)(xr + j) - vm) * vs * vMeanGX);
-                    *(Vector<float>*)(dxr + j) = Accumulate ? *(Vector<float>*)(dxr + j) + value : value;
-                }
-                for (; j < Dim; j++)
-                {
-                    float value = s * (dyr[j] * Gamma[j] - meanG - (xr[j] - m) * s * meanGX);
-                    dxr[j] = Accumulate ? dxr[j] + value : value;
-                }
-            }
+            Forward(px, pg, pb, py, pm, pr, rows, dim, eps);
         }
     }
 
-    private struct BackwardColumnsBody : IParallelBody
+    /// <summary>Span form of <see cref="Backward(float*, float*, float*, float*, float*, float*, float*, float*, int, int, bool)"/>.</summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean,
+        ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int dim, bool accumulateDx)
     {
-        public float* Dy, X, Mean, Rstd, DGamma, DBeta;
-        public int Rows, Dim;
-
-        public void Invoke(int block)
+        Check(rows, dim);
+        CheckSpans(x.Length, gamma.Length, mean.Length, rstd.Length, rows, dim);
+        SpanChecks.Length(dy.Length, (long)rows * dim, nameof(dy));
+        SpanChecks.Length(dx.Length, (long)rows * dim, nameof(dx));
+        SpanChecks.Length(dgamma.Length, dim, nameof(dgamma));
+        SpanChecks.Length(dbeta.Length, dim, nameof(dbeta));
+        fixed (float* pdy = dy)
+        fixed (float* px = x)
+        fixed (float* pg = gamma)
+        fixed (float* pm = mean)
+        fixed (float* pr = rstd)
+        fixed (float* pdx = dx)
+        fixed (float* pdg = dgamma)
+        fixed (float* pdb = dbeta)
         {
-            int start = block * ColumnBlock, count = Math.Min(ColumnBlock, Dim - start);
-            float* g = stackalloc float[ColumnBlock];
-            float* b = stackalloc float[ColumnBlock];
-            int vectors = count / Vector<float>.Count * Vector<float>.Count;
-            for (int c = 0; c < vectors; c += Vector<float>.Count)
-            {
-                // One vector of columns at a time: its two sums stay in registers over all rows.
-                Vector<float> accG = Vector<float>.Zero, accB = Vector<float>.Zero;
-                for (int r = 0; r < Rows; r++)
-                {
-                    var dy = *(Vector<float>*)(Dy + (long)r * Dim + start + c);
-                    var x = *(Vector<float>*)(X + (long)r * Dim + start + c);
-                    accG += dy * (x - new Vector<float>(Mean[r])) * new Vector<float>(Rstd[r]);
-                    accB += dy;
-                }
-                *(Vector<float>*)(g + c) = accG;
-                *(Vector<float>*)(b + c) = accB;
-            }
-            for (int c = vectors; c < count; c++)
-            {
-                float accG = 0, accB = 0;
-                for (int r = 0; r < Rows; r++)
-                {
-                    float dy = Dy[(long)r * Dim + start + c];
-                    accG += dy * (X[(long)r * Dim + start + c] - Mean[r]) * Rstd[r];
-                    accB += dy;
-                }
-                g[c] = accG;
-                b[c] = accB;
-            }
-            for (int j = 0; j < count; j++)
-            {
-                DGamma[start + j] += g[j];
-                DBeta[start + j] += b[j];
-            }
+            Backward(pdy, px, pg, pm, pr, pdx, pdg, pdb, rows, dim, accumulateDx);
         }
     }
 
-    private static float Sum(float* x, int n)
+    private static void CheckSpans(int x, int gamma, int mean, int rstd, int rows, int dim)
     {
-        var acc = Vector<float>.Zero;
-        int j = 0;
-        for (; j + Vector<float>.Count <= n; j += Vector<float>.Count) acc += *(Vector<float>*)(x + j);
-        float sum = Vector.Sum(acc);
-        for (; j < n; j++) sum += x[j];
-        return sum;
+        SpanChecks.Length(x, (long)rows * dim, nameof(x));
+        SpanChecks.Length(gamma, dim, nameof(gamma));
+        SpanChecks.Length(mean, rows, nameof(mean));
+        SpanChecks.Length(rstd, rows, nameof(rstd));
     }
 
-    private static float SumSquaredDeviation(float* x, int n, float mean)
+    private static int ChunkCount(int rows) => (rows + ChunkRows - 1) / ChunkRows;
+
+    private static void Check(int rows, int dim)
     {
-        var acc = Vector<float>.Zero;
-        var vm = new Vector<float>(mean);
-        int j = 0;
-        for (; j + Vector<float>.Count <= n; j += Vector<float>.Count)
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(dim);
+    }
+
+    private static void ForwardChunk(int chunk, void* state)
+    {
+        var job = (Job*)state;
+        int dim = job->Dim;
+        int last = Math.Min((chunk + 1) * ChunkRows, job->Rows);
+        for (int r = chunk * ChunkRows; r < last; r++)
         {
-            var d = *(Vector<float>*)(x + j) - vm;
-            acc += d * d;
+            float* x = job->X + (long)r * dim;
+            float* y = job->Y + (long)r * dim;
+            float mean = (float)(RowMath.Sum(x, dim) / dim);
+            // Two passes: the variance from centred values does not cancel.
+            float variance = (float)(RowMath.SquaredDeviation(x, mean, dim) / dim);
+            float rstd = (float)(1 / Math.Sqrt((double)variance + job->Eps));
+            job->Mean[r] = mean;
+            job->Rstd[r] = rstd;
+            float* gamma = job->Gamma, beta = job->Beta;
+            int j = 0;
+            for (; j + 8 <= dim; j += 8)
+            {
+                Vector256<float> xhat = (Vector256.Load(x + j) - Vector256.Create(mean)) * rstd;
+                Vector256.FusedMultiplyAdd(xhat, Vector256.Load(gamma + j), Vector256.Load(beta + j)).Store(y + j);
+            }
+
+            for (; j < dim; j++) y[j] = float.FusedMultiplyAdd((x[j] - mean) * rstd, gamma[j], beta[j]);
         }
-        float sum = Vector.Sum(acc);
-        for (; j < n; j++) sum += (x[j] - mean) * (x[j] - mean);
-        return sum;
+    }
+
+    private static void BackwardChunk(int chunk, void* state)
+    {
+        var job = (Job*)state;
+        int dim = job->Dim;
+        float* dgamma = job->Partials + (long)chunk * 2 * dim;
+        float* dbeta = dgamma + dim;
+        new Span<float>(dgamma, 2 * dim).Clear();
+        float* gamma = job->Gamma;
+        int last = Math.Min((chunk + 1) * ChunkRows, job->Rows);
+        for (int r = chunk * ChunkRows; r < last; r++)
+        {
+            float* x = job->X + (long)r * dim;
+            float* dy = job->Dy + (long)r * dim;
+            float* dx = job->Dx + (long)r * dim;
+            float mean = job->Mean[r], rstd = job->Rstd[r];
+
+            // g = dy gamma; dx = rstd (g - mean(g) - xhat mean(g xhat)).
+            Vector256<float> sumG = default, sumGx = default;
+            double tailG = 0, tailGx = 0;
+            int j = 0;
+            for (; j + 8 <= dim; j += 8)
+            {
+                Vector256<float> xhat = (Vector256.Load(x + j) - Vector256.Create(mean)) * rstd;
+                Vector256<float> dyv = Vector256.Load(dy + j);
+                Vector256<float> g = dyv * Vector256.Load(gamma + j);
+                sumG += g;
+                sumGx = Vector256.FusedMultiplyAdd(g, xhat, sumGx);
+                Vector256.FusedMultiplyAdd(dyv, xhat, Vector256.Load(dgamma + j)).Store(dgamma + j);
+                (Vector256.Load(dbeta + j) + dyv).Store(dbeta + j);
+            }
+
+            for (; j < dim; j++)
+            {
+                float xhat = (x[j] - mean) * rstd;
+                float g = dy[j] * gamma[j];
+                tailG += g;
+                tailGx += g * xhat;
+                dgamma[j] += dy[j] * xhat;
+                dbeta[j] += dy[j];
+            }
+
+            float meanG = (float)((Vector256.Sum(sumG) + tailG) / dim);
+            float meanGx = (float)((Vector256.Sum(sumGx) + tailGx) / dim);
+            bool accumulate = job->AccumulateDx;
+            j = 0;
+            for (; j + 8 <= dim; j += 8)
+            {
+                Vector256<float> xhat = (Vector256.Load(x + j) - Vector256.Create(mean)) * rstd;
+                Vector256<float> g = Vector256.Load(dy + j) * Vector256.Load(gamma + j);
+                Vector256<float> d = (g - Vector256.Create(meanG) - xhat * meanGx) * rstd;
+                if (accumulate) d += Vector256.Load(dx + j);
+                d.Store(dx + j);
+            }
+
+            for (; j < dim; j++)
+            {
+                float xhat = (x[j] - mean) * rstd;
+                float d = (dy[j] * gamma[j] - meanG - xhat * meanGx) * rstd;
+                dx[j] = accumulate ? dx[j] + d : d;
+            }
+        }
     }
 }

@@ -12,6 +12,9 @@ internal enum ScratchSlot
     /// <summary>Shared: packed panels of the GEMM's B operand.</summary>
     GemmPackedB,
 
+    /// <summary>Shared: the transposed product of a GEMM computed as (op(B)^T op(A)^T)^T.</summary>
+    GemmTransposedC,
+
     /// <summary>Per thread: the attention kernels' per-(batch, head) work area.</summary>
     AttentionWork,
 

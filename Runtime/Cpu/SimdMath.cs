@@ -9,9 +9,10 @@
 // In float, rounding z^2 and adding it to the fit would cost up to 8 ulp at z = 8, so z^2
 // is split exactly (hi + lo by FMA) and hi enters exp's range reduction unrounded.
 // erf: its Taylor series (12 terms, truncation below 1e-10) for |z| < 1, 1 - erfc beyond.
-// GELU: 0.5 x (1 + erf(u)), u = x/sqrt2, with 1 + erf(u) from the series for |u| < 1,
-// 2 - erfc(u) above and erfc(-u) below, so the negative tail never cancels; u^2 = x^2/2
-// is taken from the exact split of x^2 (rounding u first would cost 2 u^2 ulp).
+// GELU: 0.5 x (1 + erf(u)), u = x/sqrt2, with 1 + erf(u) = 2 - erfc(u) for u >= 0 (at
+// least 1, so erfc's relative error bounds it) and erfc(-u) below, so the negative tail
+// never cancels; u^2 = x^2/2 is taken from the exact split of x^2 (rounding u first would
+// cost 2 u^2 ulp).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -128,9 +129,7 @@ internal static class SimdMath
     {
         Vector512<float> u = x * InvSqrt2;
         Vector512<float> tail = ErfcNonNegative(Vector512.Abs(u), halfSquareHi, halfSquareLo);
-        Vector512<float> outer = Vector512.ConditionalSelect(Vector512.LessThan(u, Vector512<float>.Zero), tail, Vector512.Create(2f) - tail);
-        Vector512<float> inner = Vector512<float>.One + ErfSeries(u);
-        return Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(u), Vector512<float>.One), inner, outer);
+        return Vector512.ConditionalSelect(Vector512.LessThan(u, Vector512<float>.Zero), tail, Vector512.Create(2f) - tail);
     }
 
     /// <summary>Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).</summary>
@@ -244,9 +243,7 @@ internal static class SimdMath
     {
         Vector256<float> u = x * InvSqrt2;
         Vector256<float> tail = ErfcNonNegative(Vector256.Abs(u), halfSquareHi, halfSquareLo);
-        Vector256<float> outer = Vector256.ConditionalSelect(Vector256.LessThan(u, Vector256<float>.Zero), tail, Vector256.Create(2f) - tail);
-        Vector256<float> inner = Vector256<float>.One + ErfSeries(u);
-        return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(u), Vector256<float>.One), inner, outer);
+        return Vector256.ConditionalSelect(Vector256.LessThan(u, Vector256<float>.Zero), tail, Vector256.Create(2f) - tail);
     }
 
     /// <summary>Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).</summary>
