@@ -146,7 +146,11 @@ public static unsafe class CpuParallel
     /// </summary>
     public static void For<TBody>(int count, ref TBody body) where TBody : struct, IParallelBody
     {
-        For(count, &InvokeStructBody<TBody>, Unsafe.AsPointer(ref body));
+        // Pinned: the body may live inside a heap object that the GC could otherwise move.
+        fixed (byte* state = &Unsafe.As<TBody, byte>(ref body))
+        {
+            For(count, &InvokeStructBody<TBody>, state);
+        }
     }
 
     /// <summary>Throws when called from a parallel body: kernels with shared scratch are not reentrant.</summary>
