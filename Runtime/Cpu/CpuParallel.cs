@@ -3,6 +3,12 @@
 // cheap: the caller publishes a function pointer and a state pointer, bumps a generation
 // counter, runs items itself and waits for the workers. Workers spin briefly, then sleep.
 //
+// The caller never waits for a worker that has not started: a worker registers as active
+// and then checks that the job is still open; the caller closes the job once every item
+// is handed out and waits only for the active workers. On a loaded 2-core machine a
+// descheduled worker therefore costs nothing (the caller runs all items itself) instead
+// of a scheduler time slice.
+//
 // Determinism: items are handed out dynamically, but every kernel makes each item's
 // result independent of the thread that runs it (no shared accumulators), so outputs
 // are bitwise identical for any ThreadCount and any schedule.
@@ -35,7 +41,8 @@ public static unsafe class CpuParallel
     private static int jobCount;
     private static int jobParticipants;
     private static int nextItem;
-    private static int pendingWorkers;
+    private static int jobClosed = 1;
+    private static int activeWorkers;
     private static int generation;
     private static int sleepingWorkers;
     private static int callerSleeping;
@@ -105,9 +112,9 @@ public static unsafe class CpuParallel
             jobParticipants = participants;
             nextItem = 0;
             firstFailure = null;
-            // Every existing worker acknowledges every generation, participant or not, so
-            // that none can still be reading this job's fields when the next one is published.
-            Volatile.Write(ref pendingWorkers, workers.Length);
+            // Open the job after its fields (a worker that joins reads them after seeing it
+            // open), then announce it.
+            Volatile.Write(ref jobClosed, 0);
             Interlocked.Increment(ref generation);
             if (Volatile.Read(ref sleepingWorkers) > 0)
             {
@@ -128,6 +135,7 @@ public static unsafe class CpuParallel
                 insideBody = false;
             }
 
+            // Every item has been handed out: late workers must not join any more.
             WaitForWorkers();
             jobBody = null;
             jobState = null;
@@ -146,7 +154,11 @@ public static unsafe class CpuParallel
     /// </summary>
     public static void For<TBody>(int count, ref TBody body) where TBody : struct, IParallelBody
     {
-        For(count, &InvokeStructBody<TBody>, Unsafe.AsPointer(ref body));
+        // Pinned: the body may live inside a heap object that the GC could otherwise move.
+        fixed (byte* state = &Unsafe.As<TBody, byte>(ref body))
+        {
+            For(count, &InvokeStructBody<TBody>, state);
+        }
     }
 
     /// <summary>Throws when called from a parallel body: kernels with shared scratch are not reentrant.</summary>
@@ -195,9 +207,10 @@ public static unsafe class CpuParallel
 
     private static void WaitForWorkers()
     {
+        Interlocked.Exchange(ref jobClosed, 1);
         for (int spin = 0; spin < SpinIterations * 8; spin++)
         {
-            if (Volatile.Read(ref pendingWorkers) == 0) return;
+            if (Volatile.Read(ref activeWorkers) == 0) return;
             if (spin < SpinIterations) Thread.SpinWait(20);
             else Thread.Yield();
         }
@@ -205,7 +218,7 @@ public static unsafe class CpuParallel
         lock (DoneGate)
         {
             Interlocked.Exchange(ref callerSleeping, 1);
-            while (Volatile.Read(ref pendingWorkers) != 0) Monitor.Wait(DoneGate);
+            while (Volatile.Read(ref activeWorkers) != 0) Monitor.Wait(DoneGate);
             Interlocked.Exchange(ref callerSleeping, 0);
         }
     }
@@ -238,7 +251,11 @@ public static unsafe class CpuParallel
         while (true)
         {
             seen = WaitForNextGeneration(seen);
-            if (index < Volatile.Read(ref jobParticipants))
+
+            // Register, then check that the job is still open (Dekker with the caller's
+            // close-then-wait): either the caller waits for this worker or it backs out.
+            Interlocked.Increment(ref activeWorkers);
+            if (Volatile.Read(ref jobClosed) == 0 && index < Volatile.Read(ref jobParticipants))
             {
                 insideBody = true;
                 try
@@ -255,7 +272,7 @@ public static unsafe class CpuParallel
                 }
             }
 
-            if (Interlocked.Decrement(ref pendingWorkers) == 0 && Volatile.Read(ref callerSleeping) != 0)
+            if (Interlocked.Decrement(ref activeWorkers) == 0 && Volatile.Read(ref callerSleeping) != 0)
             {
                 lock (DoneGate) Monitor.PulseAll(DoneGate);
             }
