@@ -48,6 +48,14 @@ public sealed class InspectCommandTests
             error.Replace("\r\n", "\n"));
     }
 
+    [Fact]
+    public void TrainingOnAMissingDataPathIsOneLine()
+    {
+        var (code, _, error) = Dino("train", "--data", "/nonexistent/fashion-mnist", "--epochs", "1");
+        Assert.Equal(2, code);
+        Assert.Equal("dino: --data: no directory '/nonexistent/fashion-mnist'\n", error.Replace("\r\n", "\n"));
+    }
+
     [Theory]
     [InlineData(new[] { "inspect" }, "dino: inspect: name one model")]
     [InlineData(new[] { "inspect", "fmnist-tiny", "--frobnicate" }, "dino: inspect: unknown option '--frobnicate'")]

@@ -57,6 +57,26 @@ public sealed class TrainerTests
         Assert.False(before.AsSpan().SequenceEqual(trainer.Student.Span.Slice((int)v.Offset, (int)v.Count)), "The last layer did not train in epoch 1.");
     }
 
+    [Fact]
+    public void ANonFiniteLossStopsTheRunBeforeAnythingIsUpdated()
+    {
+        using var crops = new SyntheticCrops(s_options);
+        using var trainer = new Trainer<FmnistTiny>(s_options, IterationsPerEpoch);
+        trainer.TrainStep(crops.Global(0), crops.Local(0));
+        var w = FmnistTiny.Parameters["head.mlp.0.weight"];
+        trainer.Student.Span[(int)w.Offset] = float.NaN;
+        var student = trainer.Student.Span.ToArray();
+        var teacher = trainer.Teacher.Span.ToArray();
+        var center = trainer.Center.Span.ToArray();
+
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep(crops.Global(1), crops.Local(1)));
+        Assert.Contains("the loss became NaN at step 1", exception.Message);
+        Assert.Equal(1, trainer.Step);
+        Assert.True(trainer.Teacher.Span.SequenceEqual(teacher), "The teacher moved on a diverged step.");
+        Assert.True(trainer.Center.Span.SequenceEqual(center), "The center moved on a diverged step.");
+        Assert.True(MemoryExtensions.SequenceEqual(trainer.Student.Span.Slice(0, (int)w.Offset), student.AsSpan(0, (int)w.Offset)), "The student moved on a diverged step.");
+    }
+
     private static void Transfer(Trainer<FmnistTiny> from, Trainer<FmnistTiny> to)
     {
         from.Student.Span.CopyTo(to.Student.Span);
