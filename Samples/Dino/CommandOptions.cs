@@ -37,6 +37,15 @@ public sealed class CommandOptions
     public string Text(string name, string? fallback = null) =>
         _values.TryGetValue(name, out var value) && value is not null ? value : fallback ?? throw new CliException($"{_command}: option '{name}' is required");
 
+    /// <summary>A non-negative finite number, or <paramref name="fallback"/> when the option is absent.</summary>
+    public double Double(string name, double fallback)
+    {
+        if (!_values.TryGetValue(name, out var text) || text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0)
+            throw new CliException($"{_command}: option '{name}' takes a non-negative number, not '{text}'");
+        return value;
+    }
+
     public int Int(string name, int fallback, int minimum = int.MinValue)
     {
         if (!_values.TryGetValue(name, out var text) || text is null) return fallback;

@@ -98,7 +98,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         }
 
         int k = _args.Int("--k", KnnClassifier.DefaultK, minimum: 1);
-        double t = double.Parse(_args.Text("--t", "0.07"), System.Globalization.CultureInfo.InvariantCulture);
+        double t = _args.Double("--t", KnnClassifier.DefaultTemperature);
         var trainFeatures = Features(train, out var trainLabels);
         var testFeatures = Features(test, out var testLabels);
         var result = KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, train.ClassCount, k, t);

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using DinoCompiled.Checkpoints;
 using DinoCompiled.Compiled;
@@ -104,30 +103,21 @@ public sealed class TrainCommand : IDinoModelVisitor
             Epochs = _args.Int("--epochs", d.Epochs, minimum: 1),
             BatchSize = _args.Int("--batch", d.BatchSize, minimum: 1),
             LocalCrops = _args.Int("--local-crops", d.LocalCrops, minimum: 0),
-            LearningRate = Double("--lr", d.LearningRate),
-            MinLearningRate = Double("--min-lr", d.MinLearningRate),
+            LearningRate = _args.Double("--lr", d.LearningRate),
+            MinLearningRate = _args.Double("--min-lr", d.MinLearningRate),
             WarmupEpochs = _args.Has("--warmup-epochs") ? _args.Int("--warmup-epochs", 0, minimum: 0) : null,
-            WeightDecay = Double("--weight-decay", d.WeightDecay),
-            WeightDecayEnd = Double("--weight-decay-end", d.WeightDecayEnd),
-            ClipGrad = Double("--clip-grad", d.ClipGrad),
+            WeightDecay = _args.Double("--weight-decay", d.WeightDecay),
+            WeightDecayEnd = _args.Double("--weight-decay-end", d.WeightDecayEnd),
+            ClipGrad = _args.Double("--clip-grad", d.ClipGrad),
             FreezeLastLayerEpochs = _args.Int("--freeze-last-layer", d.FreezeLastLayerEpochs, minimum: 0),
-            TeacherMomentum = Double("--momentum-teacher", d.TeacherMomentum),
-            TeacherTemperature = Double("--teacher-temp", d.TeacherTemperature),
-            WarmupTeacherTemperature = Double("--warmup-teacher-temp", d.WarmupTeacherTemperature),
+            TeacherMomentum = _args.Double("--momentum-teacher", d.TeacherMomentum),
+            TeacherTemperature = _args.Double("--teacher-temp", d.TeacherTemperature),
+            WarmupTeacherTemperature = _args.Double("--warmup-teacher-temp", d.WarmupTeacherTemperature),
             WarmupTeacherTemperatureEpochs = _args.Int("--warmup-teacher-temp-epochs", d.WarmupTeacherTemperatureEpochs, minimum: 0),
-            StudentTemperature = Double("--student-temp", d.StudentTemperature),
+            StudentTemperature = _args.Double("--student-temp", d.StudentTemperature),
             Seed = _args.Int("--seed", d.Seed),
             KnnK = _args.Int("--knn-k", d.KnnK, minimum: 1),
-            KnnTemperature = Double("--knn-t", d.KnnTemperature),
+            KnnTemperature = _args.Double("--knn-t", d.KnnTemperature),
         };
-    }
-
-    private double Double(string name, double fallback)
-    {
-        if (!_args.Has(name)) return fallback;
-        string text = _args.Text(name);
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0)
-            throw new CliException($"train: option '{name}' takes a non-negative number, not '{text}'");
-        return value;
     }
 }
