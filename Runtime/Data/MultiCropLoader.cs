@@ -86,20 +86,25 @@ public sealed class MultiCropLoader : IDisposable
     public int RingSize => _ring.Length;
 
     /// <summary>
-    /// Begins <paramref name="epoch"/>: shuffles, and the workers start on its first batches. Batches of an earlier epoch
-    /// that were made but not handed out are dropped; one the consumer still holds stays valid until released.
+    /// Begins <paramref name="epoch"/> at batch <paramref name="firstBatch"/>: shuffles, and the workers start on that
+    /// batch. A batch's bytes depend on (seed, epoch, position) only, so starting at batch k hands out exactly what
+    /// batches k, k+1, … of a full epoch would be, without making the first k: a resume mid-epoch costs nothing.
+    /// Batches of an earlier epoch that were made but not handed out are dropped; one the consumer still holds stays
+    /// valid until released.
     /// </summary>
-    public void StartEpoch(int epoch)
+    public void StartEpoch(int epoch, int firstBatch = 0)
     {
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "Epochs start at 0.");
+        if (firstBatch < 0 || firstBatch > BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(firstBatch), firstBatch, $"An epoch has batches 0 to {BatchesPerEpoch - 1}.");
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _generation++;
             _epoch = epoch;
             _epochStarted = true;
-            _nextToFill = 0;
-            _nextToHandOut = 0;
+            _nextToFill = firstBatch;
+            _nextToHandOut = firstBatch;
             EpochShuffle.Fill(_seed, epoch, _order);
             for (int s = 0; s < _ring.Length; s++)
                 if (_states[s] == LoaderSlotState.Ready) _states[s] = LoaderSlotState.Free;

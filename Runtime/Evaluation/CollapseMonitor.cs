@@ -27,6 +27,9 @@ public sealed unsafe class CollapseMonitor
     /// <summary>K.</summary>
     public int OutDim { get; }
 
+    /// <summary>Batches added since construction or <see cref="Reset"/>.</summary>
+    public int BatchCount => _batches;
+
     /// <summary>The means over every batch added since construction or <see cref="Reset"/>.</summary>
     /// <exception cref="InvalidOperationException">No batch was added.</exception>
     public CollapseStatistics Statistics => _batches == 0

@@ -11,8 +11,11 @@ public interface IRunCallbacks
     /// <summary>Top-1 k-NN accuracy (0..1) of test features against train features.</summary>
     double KnnTopOne(ReadOnlySpan<float> trainFeatures, IEvaluationImages train, ReadOnlySpan<float> testFeatures, IEvaluationImages test, int dimension);
 
-    /// <summary>Saves the complete state after <paramref name="epoch"/> (atomically: a failure leaves the previous one intact).</summary>
-    void SaveCheckpoint(int epoch);
+    /// <summary>
+    /// Saves the complete state at the trainer's current step, at the end of an epoch or where a run was stopped
+    /// (atomically: a failure leaves the previous checkpoint intact).
+    /// </summary>
+    void SaveCheckpoint();
 
     /// <summary>Called after every step.</summary>
     void StepDone(StepReport report, double imagesPerSecond, TimeSpan remaining);

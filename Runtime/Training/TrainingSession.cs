@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using DinoCompiled.Compiled;
 
 namespace DinoCompiled.Training;
@@ -29,6 +30,9 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
         _callbacks = callbacks;
     }
 
+    /// <summary>Whether the last <see cref="Run"/> stopped before the end of its last epoch.</summary>
+    public bool Stopped { get; private set; }
+
     /// <summary>k-NN top-1 of the teacher's features now.</summary>
     public double EvaluateKnn()
     {
@@ -38,8 +42,12 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
         return _callbacks.KnnTopOne(trainFeatures, _train, testFeatures, _test, extractor.Dimension);
     }
 
-    /// <summary>Runs from the trainer's current step to the end; returns the reports of the evaluations.</summary>
-    public System.Collections.Generic.List<EpochReport> Run(bool evaluateInitialization)
+    /// <summary>
+    /// Runs from the trainer's current step to the end of the last epoch, or until step <paramref name="stopAtStep"/>
+    /// is done or <paramref name="stop"/> is signalled, whichever comes first; a run stopped mid-epoch writes a
+    /// checkpoint at the step it reached, so <c>--resume</c> continues it exactly. Returns the evaluations' reports.
+    /// </summary>
+    public System.Collections.Generic.List<EpochReport> Run(bool evaluateInitialization, long stopAtStep = long.MaxValue, CancellationToken stop = default)
     {
         var reports = new System.Collections.Generic.List<EpochReport>();
         double logK = Math.Log(TModel.Description.Architecture.Head.OutDim);
@@ -54,7 +62,8 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
         long total = (long)_options.Epochs * perEpoch;
         var clock = Stopwatch.StartNew();
         long startStep = _trainer.Step;
-        while (_trainer.Step < total)
+        Stopped = false;
+        while (_trainer.Step < total && _trainer.Step < stopAtStep && !stop.IsCancellationRequested)
         {
             int epoch = _trainer.Epoch;
             _batches.Seek(epoch, (int)(_trainer.Step % perEpoch));
@@ -66,6 +75,12 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
             long epochStartStep = _trainer.Step;
             while (_trainer.Step < (long)(epoch + 1) * perEpoch)
             {
+                if (_trainer.Step >= stopAtStep || stop.IsCancellationRequested)
+                {
+                    _trainer.Monitor = null;
+                    _callbacks.SaveCheckpoint();
+                    break;
+                }
                 var (global, local) = _batches.Next();
                 var report = _trainer.TrainStep(global, local);
                 lossSum += report.Loss;
@@ -74,14 +89,17 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
                 var remaining = TimeSpan.FromSeconds((total - _trainer.Step) * (double)_options.BatchSize / Math.Max(rate, 1e-9));
                 _callbacks.StepDone(report, rate, remaining);
             }
+            if (_trainer.Step < (long)(epoch + 1) * perEpoch) break;
             double imagesPerSecond = (_trainer.Step - epochStartStep) * (double)_options.BatchSize / epochClock.Elapsed.TotalSeconds;
             double meanLoss = lossSum / Math.Max(1, count);
             _trainer.Monitor = null;
-            _callbacks.SaveCheckpoint(epoch);
-            var epochReport = new EpochReport(epoch, meanLoss, logK, EvaluateKnn(), imagesPerSecond, monitor.Statistics);
+            _callbacks.SaveCheckpoint();
+            var epochReport = new EpochReport(epoch, meanLoss, logK, EvaluateKnn(), imagesPerSecond,
+                monitor.BatchCount > 0 ? monitor.Statistics : null); // none when a resume left too few steps of the epoch
             reports.Add(epochReport);
             _callbacks.EpochDone(epochReport);
         }
+        Stopped = _trainer.Step < total;
         return reports;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using DinoCompiled.Checkpoints;
 using DinoCompiled.Compiled;
 using DinoCompiled.Cpu;
@@ -22,6 +23,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         "--model", "--data", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
         "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
         "--student-temp", "--seed", "--threads", "--workers", "--out", "--resume", "--knn-k", "--knn-t", "--on-unreadable",
+        "--max-steps",
     };
     private static readonly string[] s_flags = { "--no-init-eval" };
     private readonly CommandOptions _args;
@@ -84,14 +86,33 @@ public sealed class TrainCommand : IDinoModelVisitor
 
         if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
         var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);
+        long maxSteps = _args.Has("--max-steps") ? _args.Int("--max-steps", 0, minimum: 1) : long.MaxValue;
+        using var interrupt = new CancellationTokenSource();
+        // The first Ctrl+C finishes the step in flight and writes a checkpoint to resume from; a second one kills.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupt.Cancel();
+            _error.WriteLine();
+            _error.WriteLine("dino: stopping after this step and writing a checkpoint (Ctrl+C again to kill)");
+        };
+        Console.CancelKeyPress += onCancel;
         try
         {
-            var reports = session.Run(evaluateInitialization: !_args.Has("--no-init-eval"));
+            var reports = session.Run(evaluateInitialization: !_args.Has("--no-init-eval"), maxSteps, interrupt.Token);
             callbacks.Summarize(reports);
+            if (session.Stopped)
+                _output.WriteLine($"stopped at step {trainer.Step} of {(long)_options.Epochs * batches.IterationsPerEpoch}; " +
+                                  $"continue with the same options and --resume {callbacks.CheckpointPath}");
         }
         catch (TrainingDivergedException exception)
         {
             throw new CliException("train: " + exception.Message);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
     }
 

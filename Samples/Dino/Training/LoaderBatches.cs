@@ -6,7 +6,7 @@ namespace DinoCompiled.Cli;
 
 /// <summary>
 /// The trainer's batch source over a <see cref="MultiCropLoader"/>. The loader's order is a function of (seed, epoch,
-/// batch), so seeking mid-epoch replays the epoch's first batches and drops them: exact, if slower, for a resume.
+/// batch), so seeking mid-epoch starts the loader at that batch: a resume sees exactly the batches the run would have.
 /// </summary>
 public sealed unsafe class LoaderBatches : ITrainingBatches
 {
@@ -20,12 +20,7 @@ public sealed unsafe class LoaderBatches : ITrainingBatches
     public void Seek(int epoch, int batchInEpoch)
     {
         ReleaseCurrent();
-        _loader.StartEpoch(epoch);
-        for (int i = 0; i < batchInEpoch; i++)
-        {
-            if (!_loader.TryGetNext(out var skipped)) break;
-            skipped.Release();
-        }
+        _loader.StartEpoch(epoch, batchInEpoch);
     }
 
     public (Ptr GlobalCrops, Ptr LocalCrops) Next()

@@ -43,10 +43,11 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     public double KnnTopOne(ReadOnlySpan<float> trainFeatures, IEvaluationImages train, ReadOnlySpan<float> testFeatures, IEvaluationImages test, int dimension) =>
         KnnClassifier.Evaluate(trainFeatures, _train.LabelArray, testFeatures, _test.LabelArray, train.ClassCount, _options.KnnK, _options.KnnTemperature).Top1;
 
-    public void SaveCheckpoint(int epoch)
+    public void SaveCheckpoint()
     {
         var state = State();
-        state.Epoch = epoch + 1;
+        // DINO's "epoch" is the next epoch to start; a run stopped mid-epoch resumes inside it from "step".
+        state.Epoch = (int)(_trainer.Step / _trainer.Schedules.IterationsPerEpoch);
         TrainingCheckpoint.Save(CheckpointPath, _trainer.Parameters, state);
     }
 

@@ -108,6 +108,26 @@ public sealed class MultiCropLoaderTests
         for (int b = 0; b < restarted.Count; b++) Assert.True(epoch1[b].SequenceEqual(restarted[b]), $"batch {b} differs after a restart");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void StartingMidEpochHandsOutExactlyTheRestOfTheEpoch(int firstBatch)
+    {
+        var dataset = InMemoryDataset.Random(45, 1, 16, 16, seed: 9);
+        var whole = Collect(dataset, workers: 2, prefetch: 2, epochs: [3]);
+        using var loader = new MultiCropLoader(dataset, Small, 8, seed: 3, workerCount: 2, prefetchDepth: 2);
+        loader.StartEpoch(0);
+        Assert.True(loader.TryGetNext(out var held));
+        held.Release();
+        loader.StartEpoch(3, firstBatch);
+        var rest = Drain(loader);
+        Assert.Equal(whole.Count - firstBatch, rest.Count);
+        for (int b = 0; b < rest.Count; b++)
+            Assert.True(whole[firstBatch + b].SequenceEqual(rest[b]), $"batch {firstBatch + b} differs when the epoch starts at batch {firstBatch}");
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.StartEpoch(3, whole.Count + 1));
+    }
+
     [Fact]
     public void AConsumerThatHoldsTheWholeRingIsTold()
     {
