@@ -1,0 +1,23 @@
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// What a generated CUDA schedule calls: GEMMs (cuBLASLt) and launches of the model's generated kernels, all on one
+/// stream. The schedule's pointers are device addresses carried in <see cref="Ptr"/> (never dereferenced on the host),
+/// offset exactly as on the CPU. Implemented by the CUDA device; tests implement it to record a schedule without a GPU.
+/// </summary>
+public abstract class CudaOps
+{
+    /// <summary>
+    /// Row-major C[m×n] = op(A)[m×k]·op(B)[k×n] (+ β C), with the epilogue; op(X) is X or Xᵀ as
+    /// <paramref name="transA"/>/<paramref name="transB"/> say, and lda/ldb/ldc are row strides, as the CPU's
+    /// <c>Gemm.Compute</c>. <paramref name="bias"/> has n values; <paramref name="aux"/> (ld <paramref name="auxLd"/>) is
+    /// the GELU pre-activation the epilogue writes or reads.
+    /// </summary>
+    public abstract void Gemm(int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta,
+        CudaGemmEpilogue epilogue, Ptr bias, Ptr aux, int auxLd);
+
+    /// <summary>Launches kernel <paramref name="kernel"/> (an index into the model's <see cref="CudaModuleSource.KernelNames"/>).</summary>
+    public abstract void Launch(int kernel, uint gridX, uint gridY, uint blockX, uint sharedBytes, in KernelArgs args);
+}

@@ -1,0 +1,25 @@
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// A compiled model that also has a generated CUDA module and CUDA schedules: the same segments as the CPU schedule,
+/// the same arena plans and offsets, each op a cuBLASLt GEMM or a launch of one of the module's kernels.
+/// </summary>
+public interface ICudaDinoModel : ICompiledDinoModel
+{
+    /// <summary>The model's CUDA C and kernel names.</summary>
+    static abstract CudaModuleSource CudaModule { get; }
+
+    /// <summary>The backbone forward on the GPU for a compiled crop size.</summary>
+    static abstract void BackboneForwardCuda(int crop, in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The backbone backward on the GPU, after its forward on the same arena.</summary>
+    static abstract void BackboneBackwardCuda(int crop, in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The head forward on the GPU.</summary>
+    static abstract void HeadForwardCuda(in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The head backward on the GPU, after its forward on the same arena.</summary>
+    static abstract void HeadBackwardCuda(in SegmentBuffers b, CudaOps ops);
+}
