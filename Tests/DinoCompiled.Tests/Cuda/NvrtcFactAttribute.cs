@@ -1,0 +1,19 @@
+using System;
+using DinoCompiled.Cuda;
+using Xunit;
+
+namespace DinoCompiled.Tests.Cuda;
+
+/// <summary>
+/// A fact that needs libnvrtc: skipped, with the probe's one-line reason, on a machine without it. CI installs NVRTC and
+/// sets <c>DINO_REQUIRE_NVRTC=1</c>, which turns the skip into a run (and so a failure) so a lost library cannot pass quietly.
+/// </summary>
+public sealed class NvrtcFactAttribute : FactAttribute
+{
+    /// <summary>Skips unless NVRTC loads or is required.</summary>
+    public NvrtcFactAttribute()
+    {
+        if (!CudaLibraries.TryProbe(CudaLibrary.Nvrtc, out var probe) && Environment.GetEnvironmentVariable("DINO_REQUIRE_NVRTC") != "1")
+            Skip = probe.Message;
+    }
+}
