@@ -26,6 +26,20 @@ public sealed class CudaModuleSource
     /// <summary>Every kernel in the source; a schedule's launch names one by its index here.</summary>
     public IReadOnlyList<string> KernelNames { get; }
 
+    /// <summary>The value of a <c>#define NAME value</c> line of the source (the generated modules define their dimensions so).</summary>
+    /// <exception cref="KeyNotFoundException">The source defines no such name as a number.</exception>
+    public long Define(string name)
+    {
+        string prefix = "#define " + name + " ";
+        foreach (var line in Source.Split('\n'))
+        {
+            if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var value = line.Substring(prefix.Length).Split(' ', 2)[0];
+            if (long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number)) return number;
+        }
+        throw new KeyNotFoundException($"The CUDA module of {ModelName} does not #define {name} as a number.");
+    }
+
     /// <summary>The index of a kernel by name.</summary>
     /// <exception cref="KeyNotFoundException">The module has no such kernel.</exception>
     public int IndexOf(string kernelName)

@@ -16,7 +16,7 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
 {
     private readonly TrainingOptions _options;
     private readonly ArchitectureInfo _architecture;
-    private readonly DinoStep<TModel> _step;
+    private DinoStep<TModel>? _step;
     private readonly NativeBuffer _globalDrop, _localDrop;
     private readonly double[] _norms;
 
@@ -37,9 +37,8 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
         Center = new NativeBuffer(_architecture.Head.OutDim);
         Optimizer = new AdamW(Parameters);
         _norms = new double[Parameters.Count];
-        _step = new DinoStep<TModel>(options.BatchSize, options.LocalCrops);
-        _globalDrop = new NativeBuffer(2L * _architecture.Depth * _step.GlobalRows);
-        _localDrop = new NativeBuffer(2L * _architecture.Depth * Math.Max(1, _step.LocalRows));
+        _globalDrop = new NativeBuffer(2L * _architecture.Depth * 2 * options.BatchSize);
+        _localDrop = new NativeBuffer(2L * _architecture.Depth * Math.Max(1, options.LocalCrops * options.BatchSize));
 
         // The teacher starts as a copy of the student.
         ParameterInitializer.Initialize(Student.Data, Parameters, options.Seed);
@@ -85,19 +84,40 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     /// <summary>How often the collapse monitor samples a step (it costs a few softmaxes over the outputs).</summary>
     public int MonitorEvery { get; set; } = 10;
 
-    /// <summary>The compiled step (its last outputs feed the collapse monitor).</summary>
-    public DinoStep<TModel> CompiledStep => _step;
+    /// <summary>The compiled CPU step (its last outputs feed the collapse monitor); its arenas are allocated on first use.</summary>
+    public DinoStep<TModel> CompiledStep => _step ??= new DinoStep<TModel>(_options.BatchSize, _options.LocalCrops);
+
+    /// <summary>
+    /// When set, steps run there (the GPU) instead of on the compiled CPU step, and the host buffers hold the state only
+    /// after <see cref="PullFromAccelerator"/>. The trainer owns and disposes it.
+    /// </summary>
+    public ITrainingAccelerator? Accelerator { get; set; }
+
+    /// <summary>Brings the accelerator's state into the host buffers (before an evaluation or a checkpoint).</summary>
+    public void PullFromAccelerator() =>
+        Accelerator?.Download(Student, Teacher, FirstMoment, SecondMoment, Center, Optimizer.Steps);
+
+    /// <summary>Sends the host buffers' state to the accelerator (after a resume).</summary>
+    public void PushToAccelerator() =>
+        Accelerator?.Upload(Student, Teacher, FirstMoment, SecondMoment, Center, Optimizer.Steps);
 
     /// <summary>One DINO iteration on a batch of crops; throws <see cref="TrainingDivergedException"/> before updating anything when the loss is not finite.</summary>
     public StepReport TrainStep(Ptr globalCrops, Ptr localCrops)
     {
+        if (Accelerator is { } accelerator)
+        {
+            var accelerated = accelerator.TrainStep(Step, globalCrops, localCrops, Monitor is not null && Step % MonitorEvery == 0 ? Monitor : null);
+            Step++;
+            return accelerated;
+        }
+        var compiled = CompiledStep;
         int epoch = Epoch;
         double learningRate = Schedules.LearningRate[Step], weightDecay = Schedules.WeightDecay[Step], momentum = Schedules.TeacherMomentum[Step];
         double teacherTemperature = Schedules.TeacherTemperature(epoch);
 
-        DropPathSampler.Fill(_globalDrop.Data, _architecture, _step.GlobalRows, _options.Seed, Step, group: 0);
-        if (_step.LocalRows > 0) DropPathSampler.Fill(_localDrop.Data, _architecture, _step.LocalRows, _options.Seed, Step, group: 1);
-        double loss = _step.Run(Student.Ptr, Teacher.Ptr, Gradients.Ptr, Parameters.FlatLength, new StepInputs
+        DropPathSampler.Fill(_globalDrop.Data, _architecture, compiled.GlobalRows, _options.Seed, Step, group: 0);
+        if (compiled.LocalRows > 0) DropPathSampler.Fill(_localDrop.Data, _architecture, compiled.LocalRows, _options.Seed, Step, group: 1);
+        double loss = compiled.Run(Student.Ptr, Teacher.Ptr, Gradients.Ptr, Parameters.FlatLength, new StepInputs
         {
             GlobalCrops = globalCrops, LocalCrops = localCrops, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
             Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
@@ -110,8 +130,8 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
         TeacherEma.Update(Teacher.Data, Student.Data, Parameters.FlatLength, (float)momentum);
         // The collapse monitor must see the center this step used, so it runs before the center moves.
         if (Monitor is not null && Step % MonitorEvery == 0)
-            Monitor.Add(_step.TeacherLogits, Center.Span, (float)teacherTemperature, _options.BatchSize, _step.StudentLogits, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
-        DinoLoss.UpdateCenter(_step.TeacherLogitsPtr, Center.Data, _step.GlobalRows, _architecture.Head.OutDim, (float)_options.CenterMomentum);
+            Monitor.Add(compiled.TeacherLogits, Center.Span, (float)teacherTemperature, _options.BatchSize, compiled.StudentLogits, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
+        DinoLoss.UpdateCenter(compiled.TeacherLogitsPtr, Center.Data, compiled.GlobalRows, _architecture.Head.OutDim, (float)_options.CenterMomentum);
         return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
     }
 
@@ -119,6 +139,7 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     public void Dispose()
     {
         foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _globalDrop, _localDrop }) buffer.Dispose();
-        _step.Dispose();
+        _step?.Dispose();
+        Accelerator?.Dispose();
     }
 }

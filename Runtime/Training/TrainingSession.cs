@@ -78,6 +78,7 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
                 if (_trainer.Step >= stopAtStep || stop.IsCancellationRequested)
                 {
                     _trainer.Monitor = null;
+                    _trainer.PullFromAccelerator();
                     _callbacks.SaveCheckpoint();
                     break;
                 }
@@ -93,6 +94,7 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
             double imagesPerSecond = (_trainer.Step - epochStartStep) * (double)_options.BatchSize / epochClock.Elapsed.TotalSeconds;
             double meanLoss = lossSum / Math.Max(1, count);
             _trainer.Monitor = null;
+            _trainer.PullFromAccelerator();
             _callbacks.SaveCheckpoint();
             var epochReport = new EpochReport(epoch, meanLoss, logK, EvaluateKnn(), imagesPerSecond,
                 monitor.BatchCount > 0 ? monitor.Statistics : null); // none when a resume left too few steps of the epoch

@@ -19,7 +19,8 @@ public static class DinoCli
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
         "  features        teacher CLS features as .npy: --checkpoint C [--data D] --split train|test --out F.npy\n" +
-        "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n";
+        "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
+        "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -40,7 +41,9 @@ public static class DinoCli
                 "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, inspect, models, bench"),
+                "gpu" when args.Length > 1 && args[1] == "check" => GpuCheckCommand.Run(args.Skip(2).ToArray(), output),
+                "gpu" => Fail(error, "gpu: the GPU commands are: check"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, inspect, models, bench, gpu"),
             };
         }
         catch (CliException exception)

@@ -23,7 +23,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         "--model", "--data", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
         "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
         "--student-temp", "--seed", "--threads", "--workers", "--out", "--resume", "--knn-k", "--knn-t", "--on-unreadable",
-        "--max-steps",
+        "--max-steps", "--device", "--precision",
     };
     private static readonly string[] s_flags = { "--no-init-eval" };
     private readonly CommandOptions _args;
@@ -77,6 +77,8 @@ public sealed class TrainCommand : IDinoModelVisitor
         using var trainImages = new LoaderEvaluationImages(trainSet, a.GlobalCrop, 256, workers);
         using var testImages = new LoaderEvaluationImages(testSet, a.GlobalCrop, 256, workers);
         using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
+        trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
+            batches.IterationsPerEpoch, trainer.Student.Span, _output);
         var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages);
 
         _output.WriteLine($"dino train: {description.Name} on {dataDescription}");

@@ -68,6 +68,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             throw new CliException($"train: {path} was trained with --seed {seed}; resume it with the same seed so the crops and drop path continue as they would have");
         state.OptimizerSteps.CopyTo(_trainer.Optimizer.Steps);
         _trainer.Step = state.Step;
+        _trainer.PushToAccelerator();
         _output.WriteLine($"  resumed from {path} at step {state.Step} (epoch {_trainer.Epoch})");
     }
 

@@ -84,7 +84,7 @@ public sealed class TrainCommandDeterminismTests : IDisposable
     private string[] Arguments(string run, params string[] extra) =>
     [
         "train", "--model", "fmnist-tiny", "--data", _data, "--epochs", "2", "--batch", Batch.ToString(), "--local-crops", "2",
-        "--seed", "7", "--threads", "2", "--workers", "2", "--no-init-eval", "--out", Path.Combine(_directory.Path, run), .. extra,
+        "--seed", "7", "--threads", "2", "--workers", "2", "--device", "cpu", "--no-init-eval", "--out", Path.Combine(_directory.Path, run), .. extra,
     ];
 
     private static (int Code, string Output, string Error) Dino(string[] args)

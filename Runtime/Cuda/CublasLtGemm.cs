@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using DinoCompiled.Compiled;
+using DinoCompiled.Cuda.Interop;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// Row-major GEMMs on cuBLASLt. cuBLASLt is column-major, and a row-major X[r×c] with row stride ld is the column-major
+/// Xᵀ[c×r] with the same ld, so C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: cuBLASLt's "A" is our B and its "B" is
+/// our A, each with its transpose flag kept. The bias epilogue then adds one value per row of Cᵀ, i.e. per output column
+/// of C, as a Linear's bias. One plan (descriptors, layouts and the heuristic's algorithm) per distinct shape, made on
+/// first use, so a warmed-up step creates nothing and can be captured into a CUDA graph.
+/// </summary>
+internal sealed unsafe class CublasLtGemm : IDisposable
+{
+    private const long WorkspaceBytes = 32L << 20;
+    private readonly CudaDevice _device;
+    private readonly nint _handle;
+    private readonly DeviceBuffer _workspace;
+    private readonly Dictionary<GemmKey, GemmPlan> _plans = new();
+    private readonly CublasComputeType _computeType;
+
+    public CublasLtGemm(CudaDevice device, CudaPrecision precision)
+    {
+        _device = device;
+        Precision = precision;
+        _computeType = precision switch
+        {
+            CudaPrecision.Fp32 => CublasLtApi.ComputeType32F,
+            CudaPrecision.Tf32 => CublasLtApi.ComputeType32FFastTf32,
+            _ => CublasLtApi.ComputeType32FFast16BF,
+        };
+        _handle = CublasLtApi.Create();
+        _workspace = device.Allocate(WorkspaceBytes / sizeof(float));
+    }
+
+    public CudaPrecision Precision { get; }
+
+    /// <summary>Distinct GEMM shapes planned so far.</summary>
+    public int PlanCount => _plans.Count;
+
+    /// <summary>C = op(A)·op(B) (+ β C), row-major, with a bias epilogue (or none).</summary>
+    public void Run(int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta, Ptr bias)
+    {
+        var key = new GemmKey(m, n, k, lda, ldb, ldc, transA, transB, !bias.IsNull);
+        if (!_plans.TryGetValue(key, out var plan))
+        {
+            plan = CreatePlan(key);
+            _plans.Add(key, plan);
+        }
+        if (!bias.IsNull) CublasLtApi.SetBias(plan.Descriptor, (ulong)(nuint)(float*)bias);
+        float alpha = 1f;
+        var algorithm = plan.Algorithm;
+        // cuBLASLt's A is our B, its B our A (see the class comment); C and D are both our C.
+        CublasLtApi.Matmul(_handle, plan.Descriptor, &alpha, (ulong)(nuint)(float*)b, plan.LayoutA, (ulong)(nuint)(float*)a, plan.LayoutB, &beta,
+            (ulong)(nuint)(float*)c, plan.LayoutC, (ulong)(nuint)(float*)c, plan.LayoutC, &algorithm, _workspace.Address, WorkspaceBytes, _device.Stream);
+    }
+
+    private GemmPlan CreatePlan(GemmKey key)
+    {
+        var g = ColumnMajorGemm.For(key.M, key.N, key.K, key.Lda, key.TransA, key.Ldb, key.TransB, key.Ldc);
+        var descriptor = CublasLtApi.CreateDescriptor(_computeType, CublasLtApi.DataTypeFloat);
+        CublasLtApi.SetTranspose(descriptor, CublasLtMatmulDescAttribute.TransA, g.TransposeA);
+        CublasLtApi.SetTranspose(descriptor, CublasLtMatmulDescAttribute.TransB, g.TransposeB);
+        CublasLtApi.SetEpilogue(descriptor, key.HasBias ? CublasLtEpilogue.Bias : CublasLtEpilogue.Default);
+        var layoutA = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsA, g.ColumnsA, g.LdA);
+        var layoutB = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsB, g.ColumnsB, g.LdB);
+        var layoutC = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsC, g.ColumnsC, g.LdC);
+        var algorithm = CublasLtApi.BestAlgorithm(_handle, descriptor, layoutA, layoutB, layoutC, WorkspaceBytes,
+            $"GEMM m={key.M} n={key.N} k={key.K} transA={key.TransA} transB={key.TransB} ({Precision})");
+        return new GemmPlan(descriptor, layoutA, layoutB, layoutC, algorithm);
+    }
+
+    public void Dispose()
+    {
+        foreach (var plan in _plans.Values)
+        {
+            CublasLtApi.DestroyLayout(plan.LayoutA);
+            CublasLtApi.DestroyLayout(plan.LayoutB);
+            CublasLtApi.DestroyLayout(plan.LayoutC);
+            CublasLtApi.DestroyDescriptor(plan.Descriptor);
+        }
+        _plans.Clear();
+        _workspace.Dispose();
+        CublasLtApi.Destroy(_handle);
+    }
+
+    private readonly record struct GemmKey(int M, int N, int K, int Lda, int Ldb, int Ldc, bool TransA, bool TransB, bool HasBias);
+
+    private sealed record GemmPlan(nint Descriptor, nint LayoutA, nint LayoutB, nint LayoutC, CublasLtMatmulAlgo Algorithm);
+}

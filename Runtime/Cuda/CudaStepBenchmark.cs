@@ -1,0 +1,46 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>Times the whole DINO training step (<see cref="CudaTrainer{TModel}.TrainStepOnDevice"/>) on one batch of crops already on the GPU.</summary>
+public static class CudaStepBenchmark
+{
+    /// <summary>Warms up (compiles, plans every GEMM), then times <paramref name="steps"/> steps and reports the median.</summary>
+    public static CudaStepTiming Run<TModel>(CudaDevice device, CudaPrecision precision, int batch, int localCrops, int warmup, int steps)
+        where TModel : ICudaDinoModel
+    {
+        var a = TModel.Description.Architecture;
+        var options = new TrainingOptions { Epochs = 1, BatchSize = batch, LocalCrops = localCrops, WarmupEpochs = 0 };
+        using var trainer = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch: warmup + steps);
+        var random = new Random(1);
+        var global = new float[2L * batch * a.Channels * a.GlobalCrop * a.GlobalCrop];
+        var local = new float[Math.Max(1, (long)localCrops * batch * a.Channels * a.LocalCrop * a.LocalCrop)];
+        for (int i = 0; i < global.Length; i++) global[i] = (float)(random.NextDouble() * 4 - 2);
+        for (int i = 0; i < local.Length; i++) local[i] = (float)(random.NextDouble() * 4 - 2);
+        trainer.UploadCrops(global, local);
+
+        for (int i = 0; i < warmup; i++) trainer.TrainStepOnDevice();
+        var times = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            trainer.TrainStepOnDevice(); // synchronizes at the end
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new CudaStepTiming(TModel.Description.Name, precision.ToString().ToLowerInvariant(), batch, localCrops, times[steps / 2], FlopsPerStep(TModel.Description, batch, localCrops));
+    }
+
+    /// <summary>Teacher forward on 2 global crops + 3 × student forward on 2 global and <paramref name="localCrops"/> local crops, per image, times the batch.</summary>
+    public static double FlopsPerStep(ModelDescription description, int batch, int localCrops)
+    {
+        var global = description.Flops[0];
+        var local = description.Flops.Length > 1 ? description.Flops[1] : global;
+        double teacher = 2.0 * global.TotalFlops;
+        double student = 2.0 * global.TotalFlops + (double)localCrops * local.TotalFlops;
+        return batch * (teacher + 3 * student);
+    }
+}

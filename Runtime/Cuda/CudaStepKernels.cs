@@ -1,0 +1,79 @@
+using System;
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// Launches the generated step kernels of a model's module (docs/CUDA.md gives their signatures and geometry): the DINO
+/// loss (teacher softmax, then each student row's loss and gradient), the center update, per-tensor clipping (squared
+/// norms per chunk, norms, scale), AdamW over the flat buffers with the host's per-tensor rows, and the teacher EMA.
+/// Every reduction has a fixed order, so a step's numbers do not depend on timing.
+/// </summary>
+internal sealed class CudaStepKernels : IDisposable
+{
+    private readonly CudaScheduleOps _ops;
+    private readonly int _teacherSoftmax, _studentLoss, _center, _squaredNorms, _norms, _clip, _adamW, _ema;
+    private readonly int _outDim, _tensors, _parameterChunks;
+    private readonly long _flatLength;
+    private readonly DeviceBuffer _partials, _tensorNorms;
+
+    public CudaStepKernels(CudaDevice device, CudaScheduleOps ops)
+    {
+        _ops = ops;
+        var source = ops.Module.Source;
+        _teacherSoftmax = source.IndexOf("dino_loss_teacher");
+        _studentLoss = source.IndexOf("dino_loss_student");
+        _center = source.IndexOf("dino_center_update");
+        _squaredNorms = source.IndexOf("dino_grad_sqnorm");
+        _norms = source.IndexOf("dino_grad_norms");
+        _clip = source.IndexOf("dino_grad_clip");
+        _adamW = source.IndexOf("dino_adamw");
+        _ema = source.IndexOf("dino_teacher_ema");
+        _outDim = checked((int)source.Define("DINO_K"));
+        _tensors = checked((int)source.Define("DINO_TENSORS"));
+        _parameterChunks = checked((int)source.Define("DINO_PARAM_CHUNKS"));
+        _flatLength = source.Define("DINO_FLAT_LENGTH");
+        _partials = device.Allocate(2L * _parameterChunks); // doubles
+        _tensorNorms = device.Allocate(2L * _tensors);       // doubles
+    }
+
+    /// <summary>
+    /// The loss's gradient into <paramref name="dStudent"/> and each student row's loss into <paramref name="rowLoss"/>
+    /// (doubles): the teacher's centred, sharpened softmax first, then one block per student row.
+    /// </summary>
+    public void Loss(Ptr student, Ptr teacher, Ptr center, Ptr teacherProbabilities, Ptr dStudent, Ptr rowLoss, int batch, int crops, float studentTemperature, float teacherTemperature)
+    {
+        _ops.Launch(_teacherSoftmax, (uint)(2 * batch), 1, 512, 0, new KernelArgs().Ptr(teacher).Ptr(center).Ptr(teacherProbabilities).Float(1f / teacherTemperature));
+        float gradScale = (float)(1.0 / (studentTemperature * 2.0 * (crops - 1) * batch));
+        _ops.Launch(_studentLoss, (uint)(crops * batch), 1, 512, 0,
+            new KernelArgs().Ptr(student).Ptr(teacherProbabilities).Ptr(dStudent).Ptr(rowLoss).Int(batch).Float(1f / studentTemperature).Float(gradScale));
+    }
+
+    /// <summary>center = m·center + (1 − m)·mean of the teacher's rows.</summary>
+    public void UpdateCenter(Ptr teacher, Ptr center, int rows, float momentum) =>
+        _ops.Launch(_center, (uint)((_outDim + 255) / 256), 1, 256, 0, new KernelArgs().Ptr(teacher).Ptr(center).Int(rows).Float(momentum));
+
+    /// <summary>DINO's per-tensor clipping of the flat gradient buffer.</summary>
+    public void ClipPerTensor(Ptr gradients, float maxNorm)
+    {
+        _ops.Launch(_squaredNorms, (uint)_parameterChunks, 1, 256, 0, new KernelArgs().Ptr(gradients).Ptr(_partials.Ptr));
+        _ops.Launch(_norms, (uint)((_tensors + 127) / 128), 1, 128, 0, new KernelArgs().Ptr(_partials.Ptr).Ptr(_tensorNorms.Ptr));
+        _ops.Launch(_clip, (uint)_parameterChunks, 1, 256, 0, new KernelArgs().Ptr(gradients).Ptr(_tensorNorms.Ptr).Float(maxNorm));
+    }
+
+    /// <summary>One AdamW update of every active tensor; <paramref name="hyper"/> holds <see cref="Training.AdamW.Advance"/>'s rows on the device.</summary>
+    public void AdamW(Ptr parameters, Ptr gradients, Ptr firstMoment, Ptr secondMoment, Ptr hyper, float beta1, float beta2, float epsilon) =>
+        _ops.Launch(_adamW, (uint)_parameterChunks, 1, 256, 0,
+            new KernelArgs().Ptr(parameters).Ptr(gradients).Ptr(firstMoment).Ptr(secondMoment).Ptr(hyper).Float(beta1).Float(beta2).Float(epsilon));
+
+    /// <summary>teacher = m·teacher + (1 − m)·student over the whole flat buffer.</summary>
+    public void TeacherEma(Ptr teacher, Ptr student, float momentum) =>
+        _ops.Launch(_ema, (uint)Math.Clamp((_flatLength + 1023) / 1024, 1, 8192), 1, 256, 0,
+            new KernelArgs().Ptr(teacher).Ptr(student).Long(_flatLength).Float(momentum));
+
+    public void Dispose()
+    {
+        _partials.Dispose();
+        _tensorNorms.Dispose();
+    }
+}

@@ -1,0 +1,191 @@
+using System;
+using DinoCompiled.Compiled;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// The DINO recipe on the GPU, step for step what <see cref="Trainer{TModel}"/> does on the CPU: the compiled step,
+/// per-tensor clipping, the last-layer freeze, AdamW with the same per-tensor step counts and schedules (the host
+/// computes each tensor's step size, bias correction and decay with <see cref="AdamW.Advance"/> and the fused kernel
+/// reads them), the teacher EMA and the center update, each one pass over the flat device buffers. Drop-path scales
+/// come from the same <see cref="DropPathSampler"/> streams, so a GPU run makes the same random choices as a CPU run.
+/// </summary>
+/// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
+public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoModel
+{
+    private readonly TrainingOptions _options;
+    private readonly ArchitectureInfo _architecture;
+    private readonly CudaDevice _device;
+    private readonly CudaModule _module;
+    private readonly CudaScheduleOps _ops;
+    private readonly CudaStepKernels _kernels;
+    private readonly CudaDinoStep<TModel> _step;
+    private readonly DeviceBuffer _hyper, _globalDrop, _localDrop, _globalCrops, _localCrops;
+    private readonly float[] _hostHyper, _hostGlobalDrop, _hostLocalDrop;
+    private float[]? _hostTeacherLogits, _hostStudentLogits, _hostCenter;
+
+    /// <summary>A run on <paramref name="device"/> with the weights of <paramref name="initialStudent"/> (teacher = student), or the reference initialization from the seed when null.</summary>
+    public CudaTrainer(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent = default)
+    {
+        _device = device;
+        _options = options;
+        var description = TModel.Description;
+        _architecture = description.Architecture;
+        Parameters = description.Parameters;
+        Schedules = new DinoSchedules(options, iterationsPerEpoch);
+        Optimizer = new AdamW(Parameters);
+
+        _module = device.LoadModule(TModel.CudaModule);
+        _ops = new CudaScheduleOps(device, _module, precision);
+        _kernels = new CudaStepKernels(device, _ops);
+        _step = new CudaDinoStep<TModel>(device, _ops, options.BatchSize, options.LocalCrops);
+
+        long length = Parameters.FlatLength;
+        Student = device.Allocate(length);
+        Teacher = device.Allocate(length);
+        Gradients = device.Allocate(length);
+        FirstMoment = device.Allocate(length);
+        SecondMoment = device.Allocate(length);
+        Center = device.Allocate(_architecture.Head.OutDim);
+        _hostHyper = new float[AdamW.HyperStride * Parameters.Count];
+        _hyper = device.Allocate(_hostHyper.Length);
+        _hostGlobalDrop = new float[2L * _architecture.Depth * _step.GlobalRows];
+        _hostLocalDrop = new float[Math.Max(1, 2L * _architecture.Depth * _step.LocalRows)];
+        _globalDrop = device.Allocate(_hostGlobalDrop.Length);
+        _localDrop = device.Allocate(_hostLocalDrop.Length);
+        int c = _architecture.Channels;
+        _globalCrops = device.Allocate((long)_step.GlobalRows * c * _architecture.GlobalCrop * _architecture.GlobalCrop);
+        _localCrops = device.Allocate(Math.Max(1, (long)_step.LocalRows * c * _architecture.LocalCrop * _architecture.LocalCrop));
+
+        var weights = new float[length];
+        if (initialStudent.IsEmpty) InitializeFromSeed(weights, options.Seed);
+        else initialStudent.CopyTo(weights);
+        Student.Upload(weights);
+        Teacher.Upload(weights);
+        foreach (var buffer in new[] { FirstMoment, SecondMoment, Center, Gradients }) buffer.Clear();
+        _device.Synchronize();
+    }
+
+    /// <summary>The model's parameter table.</summary>
+    public ParameterTable Parameters { get; }
+
+    /// <summary>The run's schedules.</summary>
+    public DinoSchedules Schedules { get; }
+
+    /// <summary>The optimizer's per-tensor step counts (the update itself runs on the GPU).</summary>
+    public AdamW Optimizer { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Step { get; set; }
+
+    /// <summary>The epoch of the next step.</summary>
+    public int Epoch => (int)(Step / Schedules.IterationsPerEpoch);
+
+    /// <summary>Student weights.</summary>
+    public DeviceBuffer Student { get; }
+
+    /// <summary>Teacher weights.</summary>
+    public DeviceBuffer Teacher { get; }
+
+    /// <summary>The last step's clipped gradients.</summary>
+    public DeviceBuffer Gradients { get; }
+
+    /// <summary>AdamW's first moments.</summary>
+    public DeviceBuffer FirstMoment { get; }
+
+    /// <summary>AdamW's second moments.</summary>
+    public DeviceBuffer SecondMoment { get; }
+
+    /// <summary>The running center.</summary>
+    public DeviceBuffer Center { get; }
+
+    /// <summary>The compiled step (its device outputs).</summary>
+    public CudaDinoStep<TModel> CompiledStep => _step;
+
+    /// <summary>The GEMM precision.</summary>
+    public CudaPrecision Precision => _ops.Precision;
+
+    /// <summary>One DINO iteration on host crops (crop-major, as the loader makes them).</summary>
+    public StepReport TrainStep(ReadOnlySpan<float> globalCrops, ReadOnlySpan<float> localCrops)
+    {
+        _globalCrops.Upload(globalCrops);
+        if (_step.LocalRows > 0) _localCrops.Upload(localCrops);
+        return TrainStepOnDevice();
+    }
+
+    /// <summary>One DINO iteration on crops in host memory (the loader's native batch buffers).</summary>
+    public StepReport TrainStep(Ptr globalCrops, Ptr localCrops, Evaluation.CollapseMonitor? monitor)
+    {
+        _globalCrops.Upload(globalCrops, _globalCrops.Length);
+        if (_step.LocalRows > 0) _localCrops.Upload(localCrops, _localCrops.Length);
+        return TrainStepOnDevice(monitor);
+    }
+
+    /// <summary>One DINO iteration on the crops already on the device (<see cref="UploadCrops"/>).</summary>
+    public unsafe StepReport TrainStepOnDevice(Evaluation.CollapseMonitor? monitor = null)
+    {
+        int epoch = Epoch;
+        double learningRate = Schedules.LearningRate[Step], weightDecay = Schedules.WeightDecay[Step], momentum = Schedules.TeacherMomentum[Step];
+        double teacherTemperature = Schedules.TeacherTemperature(epoch);
+
+        fixed (float* g = _hostGlobalDrop) DropPathSampler.Fill(g, _architecture, _step.GlobalRows, _options.Seed, Step, group: 0);
+        _globalDrop.Upload(_hostGlobalDrop);
+        if (_step.LocalRows > 0)
+        {
+            fixed (float* l = _hostLocalDrop) DropPathSampler.Fill(l, _architecture, _step.LocalRows, _options.Seed, Step, group: 1);
+            _localDrop.Upload(_hostLocalDrop);
+        }
+
+        _step.Queue(Student.Ptr, Teacher.Ptr, Gradients, new CudaStepInputs
+        {
+            GlobalCrops = _globalCrops.Ptr, LocalCrops = _localCrops.Ptr, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
+            Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
+        });
+        double loss = _step.ReadLoss();
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
+        if (monitor is not null)
+        {
+            // The monitor needs the center this step used, so it reads before the center moves.
+            _hostTeacherLogits ??= new float[_step.TeacherLogits.Length];
+            _hostStudentLogits ??= new float[_step.StudentLogits.Length];
+            _hostCenter ??= new float[Center.Length];
+            _step.TeacherLogits.Download(_hostTeacherLogits);
+            _step.StudentLogits.Download(_hostStudentLogits);
+            Center.Download(_hostCenter);
+            monitor.Add(_hostTeacherLogits, _hostCenter, (float)teacherTemperature, _options.BatchSize, _hostStudentLogits, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
+        }
+
+        if (_options.ClipGrad > 0) _kernels.ClipPerTensor(Gradients.Ptr, (float)_options.ClipGrad);
+        Optimizer.Advance((float)learningRate, (float)weightDecay, epoch < _options.FreezeLastLayerEpochs, _hostHyper);
+        _hyper.Upload(_hostHyper);
+        _kernels.AdamW(Student.Ptr, Gradients.Ptr, FirstMoment.Ptr, SecondMoment.Ptr, _hyper.Ptr, Optimizer.Beta1, Optimizer.Beta2, Optimizer.Epsilon);
+        _kernels.TeacherEma(Teacher.Ptr, Student.Ptr, (float)momentum);
+        _kernels.UpdateCenter(_step.TeacherLogits.Ptr, Center.Ptr, _step.GlobalRows, (float)_options.CenterMomentum);
+        _device.Synchronize();
+        return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
+    }
+
+    /// <summary>Puts a batch of crops on the device for <see cref="TrainStepOnDevice"/> (a benchmark reuses one batch).</summary>
+    public void UploadCrops(ReadOnlySpan<float> globalCrops, ReadOnlySpan<float> localCrops)
+    {
+        _globalCrops.Upload(globalCrops);
+        if (_step.LocalRows > 0) _localCrops.Upload(localCrops);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _hyper, _globalDrop, _localDrop, _globalCrops, _localCrops })
+            buffer.Dispose();
+        _step.Dispose();
+        _kernels.Dispose();
+        _ops.Dispose();
+        _module.Dispose();
+    }
+
+    private unsafe void InitializeFromSeed(float[] weights, int seed)
+    {
+        fixed (float* w = weights) ParameterInitializer.Initialize(w, Parameters, seed);
+    }
+}

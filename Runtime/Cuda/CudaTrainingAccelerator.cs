@@ -1,0 +1,59 @@
+using System;
+using DinoCompiled.Compiled;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>Plugs a <see cref="CudaTrainer{TModel}"/> into a CPU <see cref="Trainer{TModel}"/>: <c>dino train --device cuda</c>.</summary>
+/// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
+public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where TModel : ICudaDinoModel
+{
+    private readonly CudaDevice _device;
+    private readonly CudaTrainer<TModel> _trainer;
+
+    /// <summary>Opens the GPU state for a run with these options, starting from the host trainer's weights.</summary>
+    public CudaTrainingAccelerator(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent)
+    {
+        _device = device;
+        _trainer = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch, initialStudent);
+    }
+
+    /// <inheritdoc/>
+    public string Description => $"{_device}, {_trainer.Precision.ToString().ToLowerInvariant()} GEMMs";
+
+    /// <inheritdoc/>
+    public StepReport TrainStep(long step, Ptr globalCrops, Ptr localCrops, Evaluation.CollapseMonitor? monitor)
+    {
+        _trainer.Step = step;
+        return _trainer.TrainStep(globalCrops, localCrops, monitor);
+    }
+
+    /// <inheritdoc/>
+    public void Download(NativeBuffer student, NativeBuffer teacher, NativeBuffer firstMoment, NativeBuffer secondMoment, NativeBuffer center, Span<long> optimizerSteps)
+    {
+        _trainer.Student.Download(student.Ptr, student.Length);
+        _trainer.Teacher.Download(teacher.Ptr, teacher.Length);
+        _trainer.FirstMoment.Download(firstMoment.Ptr, firstMoment.Length);
+        _trainer.SecondMoment.Download(secondMoment.Ptr, secondMoment.Length);
+        _trainer.Center.Download(center.Ptr, center.Length);
+        _trainer.Optimizer.Steps.CopyTo(optimizerSteps);
+    }
+
+    /// <inheritdoc/>
+    public void Upload(NativeBuffer student, NativeBuffer teacher, NativeBuffer firstMoment, NativeBuffer secondMoment, NativeBuffer center, ReadOnlySpan<long> optimizerSteps)
+    {
+        _trainer.Student.Upload(student.Ptr, student.Length);
+        _trainer.Teacher.Upload(teacher.Ptr, teacher.Length);
+        _trainer.FirstMoment.Upload(firstMoment.Ptr, firstMoment.Length);
+        _trainer.SecondMoment.Upload(secondMoment.Ptr, secondMoment.Length);
+        _trainer.Center.Upload(center.Ptr, center.Length);
+        optimizerSteps.CopyTo(_trainer.Optimizer.Steps);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _trainer.Dispose();
+        _device.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DinoCompiled.Cuda;
+using DinoCompiled.Models;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// <c>dino gpu check [--models fmnist-tiny,vit-small-16] [--modes fp32,tf32,bf16] [--batch 64] [--local-crops 10]
+/// [--steps 10] [--warmup 3] [--no-timing] [--json F]</c>: the conformance harness (the GPU against the CPU on one whole
+/// training step, per tensor, in each precision mode) for each model, then the ViT-S/16 DINO step timed in each mode.
+/// Prints a table and, with --json, writes every number for tools/gpu/gpu-check.sh. Exit code 1 when a tensor is out of bounds.
+/// </summary>
+public sealed class GpuCheckCommand : ICudaModelVisitor
+{
+    private static readonly string[] s_valued = { "--models", "--modes", "--batch", "--local-crops", "--steps", "--warmup", "--json", "--timing-model" };
+    private static readonly string[] s_flags = { "--no-timing" };
+    private readonly TextWriter _output;
+    private readonly CudaDevice _device;
+    private readonly CudaPrecision[] _modes;
+    private readonly List<ConformanceResult> _conformance = new();
+    private readonly List<CudaStepTiming> _timings = new();
+    private bool _timing;
+    private int _batch, _localCrops, _steps, _warmup;
+
+    private GpuCheckCommand(TextWriter output, CudaDevice device, CudaPrecision[] modes)
+    {
+        _output = output;
+        _device = device;
+        _modes = modes;
+    }
+
+    public static int Run(string[] args, TextWriter output)
+    {
+        var options = CommandOptions.Parse("gpu check", args, s_valued, s_flags);
+        var models = options.Text("--models", "fmnist-tiny,vit-small-16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var modes = options.Text("--modes", "fp32,tf32,bf16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(m => Enum.TryParse<CudaPrecision>(m, ignoreCase: true, out var mode) ? mode : throw new CliException($"gpu check: --modes takes fp32, tf32 and bf16, not '{m}'")).ToArray();
+        if (!CudaDevice.TryOpen(0, out var device, out string reason)) throw new CliException("gpu check: no GPU: " + reason);
+        using (device)
+        {
+            var command = new GpuCheckCommand(output, device!, modes);
+            output.WriteLine($"dino gpu check on {device}");
+            foreach (var name in models)
+            {
+                var model = ModelResolver.Resolve(name);
+                command._timing = false;
+                CudaModelZoo.Visit(model.Name, command);
+            }
+            if (!options.Has("--no-timing"))
+            {
+                command._timing = true;
+                command._batch = options.Int("--batch", 64, minimum: 1);
+                command._localCrops = options.Int("--local-crops", 10, minimum: 0);
+                command._steps = options.Int("--steps", 10, minimum: 1);
+                command._warmup = options.Int("--warmup", 3, minimum: 1);
+                CudaModelZoo.Visit(ModelResolver.Resolve(options.Text("--timing-model", "vit-small-16")).Name, command);
+            }
+            if (options.Has("--json")) command.WriteJson(options.Text("--json"));
+            int failures = command._conformance.Count(r => !r.Pass);
+            output.WriteLine(failures == 0 ? "conformance: every tensor within its bound" : $"conformance: {failures} tensor(s) out of bounds");
+            return failures == 0 ? DinoCli.Success : 1;
+        }
+    }
+
+    public void Visit<TModel>() where TModel : ICudaDinoModel
+    {
+        if (_timing)
+        {
+            foreach (var mode in _modes)
+            {
+                var timing = CudaStepBenchmark.Run<TModel>(_device, mode, _batch, _localCrops, _warmup, _steps);
+                _timings.Add(timing);
+                _output.WriteLine($"  {timing.Model} {timing.Mode,-5} batch {timing.Batch} (2 global + {timing.LocalCrops} local crops): {timing.MillisecondsPerStep,9:F2} ms/step  {timing.ImagesPerSecond,9:F1} images/s  {timing.FlopsPerSecond / 1e12,7:F1} TFLOP/s");
+            }
+            return;
+        }
+        var a = TModel.Description.Architecture;
+        bool small = a.GlobalCrop <= 64;
+        foreach (var mode in _modes)
+        {
+            var results = CudaConformance.Run<TModel>(_device, mode, batch: small ? 8 : 2, localCrops: 2, seed: 5);
+            _conformance.AddRange(results);
+            var worst = results.OrderByDescending(r => double.IsNaN(r.RelativeError) ? double.PositiveInfinity : r.RelativeError).First();
+            _output.WriteLine($"  {TModel.Description.Name} {mode.ToString().ToLowerInvariant(),-5} {results.Count} tensors, worst {worst.Tensor} {worst.RelativeError:E2} (bound {worst.Bound:E0}) {(results.All(r => r.Pass) ? "pass" : "FAIL")}");
+            foreach (var failure in results.Where(r => !r.Pass).Take(10))
+                _output.WriteLine($"      {failure.Tensor}: {failure.RelativeError:E3}");
+        }
+    }
+
+    private void WriteJson(string path)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("device", _device.ToString());
+        json.WriteStartArray("conformance");
+        foreach (var r in _conformance)
+        {
+            json.WriteStartObject();
+            json.WriteString("model", r.Model);
+            json.WriteString("mode", r.Mode);
+            json.WriteString("tensor", r.Tensor);
+            if (double.IsFinite(r.RelativeError)) json.WriteNumber("relative_error", r.RelativeError);
+            else json.WriteNull("relative_error");
+            json.WriteNumber("bound", r.Bound);
+            json.WriteBoolean("pass", r.Pass);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("timing");
+        foreach (var t in _timings)
+        {
+            json.WriteStartObject();
+            json.WriteString("model", t.Model);
+            json.WriteString("mode", t.Mode);
+            json.WriteNumber("batch", t.Batch);
+            json.WriteNumber("local_crops", t.LocalCrops);
+            json.WriteNumber("ms_per_step", t.MillisecondsPerStep);
+            json.WriteNumber("images_per_second", t.ImagesPerSecond);
+            json.WriteNumber("flops_per_step", t.FlopsPerStep);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

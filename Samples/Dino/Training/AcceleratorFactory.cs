@@ -1,0 +1,60 @@
+using System;
+using DinoCompiled.Cuda;
+using DinoCompiled.Models;
+using DinoCompiled.Training;
+
+namespace DinoCompiled.Cli;
+
+/// <summary>
+/// Chooses where <c>dino train</c> runs (<c>--device cpu|cuda|auto</c>) and, for the GPU, builds the CUDA accelerator for
+/// the model's compiled class: auto takes the GPU when a CUDA driver and device are there, and says which it took.
+/// </summary>
+public sealed class AcceleratorFactory : ICudaModelVisitor
+{
+    private readonly CudaDevice _device;
+    private readonly CudaPrecision _precision;
+    private readonly TrainingOptions _options;
+    private readonly int _iterationsPerEpoch;
+    private readonly float[] _initialStudent;
+    private ITrainingAccelerator? _accelerator;
+
+    private AcceleratorFactory(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, float[] initialStudent)
+    {
+        _device = device;
+        _precision = precision;
+        _options = options;
+        _iterationsPerEpoch = iterationsPerEpoch;
+        _initialStudent = initialStudent;
+    }
+
+    /// <summary>The accelerator for <paramref name="device"/> ("cpu", "cuda" or "auto"), or null to train on the CPU.</summary>
+    public static ITrainingAccelerator? Create(string device, string precisionText, string modelName, TrainingOptions options, int iterationsPerEpoch,
+        ReadOnlySpan<float> initialStudent, System.IO.TextWriter log)
+    {
+        if (device == "cpu") return null;
+        if (device is not ("cuda" or "auto")) throw new CliException($"train: --device takes cpu, cuda or auto, not '{device}'");
+        if (!Enum.TryParse<CudaPrecision>(precisionText, ignoreCase: true, out var precision) || int.TryParse(precisionText, out _))
+            throw new CliException($"train: --precision takes fp32, tf32 or bf16, not '{precisionText}'");
+        if (!CudaDevice.TryOpen(0, out var opened, out string reason))
+        {
+            if (device == "cuda") throw new CliException("train: --device cuda: " + reason);
+            log.WriteLine($"  device: CPU (no GPU: {reason})");
+            return null;
+        }
+        var factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray());
+        try
+        {
+            if (!CudaModelZoo.Visit(modelName, factory)) throw new CliException($"train: {modelName} has no CUDA module");
+        }
+        catch
+        {
+            opened!.Dispose();
+            throw;
+        }
+        log.WriteLine($"  device: {factory._accelerator!.Description}");
+        return factory._accelerator;
+    }
+
+    public void Visit<TModel>() where TModel : ICudaDinoModel =>
+        _accelerator = new CudaTrainingAccelerator<TModel>(_device, _precision, _options, _iterationsPerEpoch, _initialStudent);
+}
