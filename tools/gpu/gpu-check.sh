@@ -7,7 +7,7 @@
 # under its own timeout (seconds, overridable by environment); at most about 8.5 minutes in all (510 s of
 # timeouts), typically far less:
 #   env           nvidia-smi, driver, torch and CUDA versions                     ENV_TIMEOUT=20
-#   dino          dino gpu check --json OUT/dino-gpu.json (conformance + timing)    DINO_TIMEOUT=180
+#   dino          dino gpu check --json OUT/dino-gpu.json (conformance + timing)    DINO_TIMEOUT=270
 #   torch:<v>     tools/gpu/torch_vit_step.py, one process per variant              TORCH_TIMEOUT_EAGER=45
 #                 (eager-fp32, eager-bf16, compile-bf16; TORCH_VARIANTS=...)       TORCH_TIMEOUT_COMPILE=150
 #   merge         tools/gpu/merge_results.py: OUT/results.{txt,md}, summary.json    MERGE_TIMEOUT=30
@@ -30,7 +30,7 @@ DINO="${DINO:-artifacts/gpu-check/dino}"
 BATCH="${BATCH:-64}"
 TORCH_VARIANTS="${TORCH_VARIANTS-eager-fp32 eager-bf16 compile-bf16}"
 ENV_TIMEOUT="${ENV_TIMEOUT:-20}"
-DINO_TIMEOUT="${DINO_TIMEOUT:-180}"
+DINO_TIMEOUT="${DINO_TIMEOUT:-270}"
 TORCH_TIMEOUT_EAGER="${TORCH_TIMEOUT_EAGER:-45}"
 TORCH_TIMEOUT_COMPILE="${TORCH_TIMEOUT_COMPILE:-150}"
 MERGE_TIMEOUT="${MERGE_TIMEOUT:-30}"
