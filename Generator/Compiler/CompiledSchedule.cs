@@ -2,5 +2,8 @@ using DinoCompiled.Generator.Model;
 
 namespace DinoCompiled.Generator.Compiler;
 
-/// <summary>The compiled forward/backward code of a model (C# members of its partial class) and its memory plans.</summary>
-internal sealed record CompiledSchedule(string Members, EquatableArray<SegmentPlan> Plans);
+/// <summary>
+/// The compiled forward/backward code of a model (C# members of its partial class), its memory plans, and the members
+/// of its CUDA half (the module source, the kernel numbering and the CUDA schedules).
+/// </summary>
+internal sealed record CompiledSchedule(string Members, EquatableArray<SegmentPlan> Plans, string CudaMembers);

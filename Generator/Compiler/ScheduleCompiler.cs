@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DinoCompiled.Generator.Cuda;
 using DinoCompiled.Generator.Emit;
 using DinoCompiled.Generator.Lowering;
 using DinoCompiled.Generator.Model;
@@ -19,8 +20,14 @@ internal static class ScheduleCompiler
     {
         var w = new IndentedWriter();
         var plans = new List<SegmentPlan>();
+        var cuda = new IndentedWriter();
+        var module = CudaSourceEmitter.Emit(model);
         foreach (var (graph, plan, crop) in CompileGraphs(model))
         {
+            cuda.Line("// ---- " + graph.Name + " on the GPU: the same nodes, order and arena offsets as " + graph.Name + "Forward/Backward ----");
+            cuda.Line();
+            CudaScheduleEmitter.Emit(graph, plan, cuda, module, crop, model.Spec.EmbedDim);
+            cuda.Line();
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +
                    CodeText.Long(plan.FixedFloats) + " + " + CodeText.Long(plan.FloatsPerUnit) + " floats per unit (" +
                    CodeText.Long(plan.UnplannedFloatsPerUnit) + " without reuse) ----");
@@ -31,7 +38,7 @@ internal static class ScheduleCompiler
                 graph.Forward.Count + graph.Backward.Count));
         }
         WriteDispatch(model.Spec, w);
-        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray());
+        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), CudaMembersWriter.Write(model.Spec, module, cuda.ToString()));
     }
 
     /// <summary>Every segment after all passes: the backbone per compiled crop size, then the head (crop 0).</summary>

@@ -101,7 +101,10 @@ internal sealed class ScheduleEmitter
     }
 
     /// <summary>The C# expression of a tensor's first element.</summary>
-    private string T(GraphTensor tensor)
+    private string T(GraphTensor tensor) => TensorExpression(tensor, _plan);
+
+    /// <summary>The C# expression of a tensor's first element under <paramref name="plan"/> (shared with the CUDA schedule).</summary>
+    internal static string TensorExpression(GraphTensor tensor, MemoryPlan plan)
     {
         var storage = tensor.Storage;
         return storage.Role switch
@@ -110,19 +113,19 @@ internal sealed class ScheduleEmitter
             TensorRole.ParameterGradient => "b.Gradients + " + CodeText.Long(storage.ParameterOffset),
             TensorRole.External => storage.External,
             _ => storage.IsFixed
-                ? "b.Arena + " + CodeText.Long(_plan.Offsets[storage])
-                : "b.Arena + " + CodeText.Long(_plan.FixedFloats) + " + " + CodeText.Long(_plan.Offsets[storage]) + "L * u",
+                ? "b.Arena + " + CodeText.Long(plan.Offsets[storage])
+                : "b.Arena + " + CodeText.Long(plan.FixedFloats) + " + " + CodeText.Long(plan.Offsets[storage]) + "L * u",
         };
     }
 
-    private static string Count(GraphTensor t) => t.IsFixed ? CodeText.Long(t.FixedCount) + "L" : CodeText.Long(t.CountPerUnit) + "L * u";
+    internal static string Count(GraphTensor t) => t.IsFixed ? CodeText.Long(t.FixedCount) + "L" : CodeText.Long(t.CountPerUnit) + "L * u";
 
-    private static string Describe(GraphNode n)
+    internal static string Describe(GraphNode n)
     {
         string outputs = string.Join(", ", n.Outputs.Select(t => t.Name));
         string inputs = string.Join(", ", n.Inputs.Select(t => t.Name));
         return outputs + " <- " + n.Op + "(" + inputs + (n.EpilogueInput is null ? "" : ", " + n.EpilogueInput.Name) + ")";
     }
 
-    private static string Fmt(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string Fmt(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

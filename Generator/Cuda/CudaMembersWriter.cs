@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Linq;
+using DinoCompiled.Generator.Emit;
+using DinoCompiled.Generator.Model;
+
+namespace DinoCompiled.Generator.Cuda;
+
+/// <summary>
+/// The C# members of a model's CUDA half: the module (source and kernel names), the kernel numbering, the grid helpers,
+/// the per-segment CUDA schedules and the <c>ICudaDinoModel</c> dispatch by crop size.
+/// </summary>
+internal static class CudaMembersWriter
+{
+    private const string Buffers = "in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops";
+
+    public static string Write(ModelSpec spec, CudaSourceEmitter module, string schedules)
+    {
+        var w = new IndentedWriter();
+        w.Line("/// <summary>Blocks of the parameter passes (dino_grad_sqnorm, dino_grad_clip, dino_adamw): one per chunk of " +
+               CudaSourceEmitter.ParameterChunk + " floats of one tensor; also the length of the partials of dino_grad_sqnorm.</summary>");
+        w.Line("public const int CudaParameterChunks = " + module.ParameterChunks.ToString(CultureInfo.InvariantCulture) + ";");
+        w.Line();
+        w.Line("/// <inheritdoc cref=\"global::DinoCompiled.Cuda.ICudaDinoModel.CudaModule\"/>");
+        w.Line("public static global::DinoCompiled.Cuda.CudaModuleSource CudaModule { get; } = new(ModelName, CudaSource, new[]");
+        w.Line("{");
+        w.Indent();
+        foreach (var name in module.KernelNames) w.Line(CodeText.String(name) + ",");
+        w.Unindent();
+        w.Line("});");
+        w.Line();
+        w.Line("/// <summary>Kernel indices into <see cref=\"CudaModule\"/>'s names, as the schedules launch them.</summary>");
+        using (w.Block("private static class CudaKernel"))
+        {
+            for (int i = 0; i < module.KernelNames.Count; i++)
+                w.Line("public const int " + module.KernelNames[i] + " = " + i.ToString(CultureInfo.InvariantCulture) + ";");
+        }
+        w.Line();
+        w.Line("/// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name=\"items\"/> (at least 1, at most 16384).</summary>");
+        w.Line("private static uint CudaBlocks(long items) => (uint)global::System.Math.Clamp((items + 255) / 256, 1L, 16384L);");
+        w.Line();
+        w.Line("/// <summary>Blocks of a warp-per-row kernel: 8 rows per 256-thread block.</summary>");
+        w.Line("private static uint CudaRowBlocks(int rows) => (uint)global::System.Math.Max((rows + 7) / 8, 1);");
+        w.Line();
+        w.Line("/// <summary>Row chunks of a deterministic column sum: one per <paramref name=\"rowsPerChunk\"/> rows, at most " +
+               CudaSourceEmitter.MaxPartialChunks + " (the module's scratch).</summary>");
+        w.Line("private static uint CudaChunks(int rows, int rowsPerChunk) => (uint)global::System.Math.Clamp((rows + rowsPerChunk - 1) / rowsPerChunk, 1, " +
+               CudaSourceEmitter.MaxPartialChunks + ");");
+        w.Line();
+        foreach (var line in schedules.TrimEnd('\n').Split('\n')) w.Line(line);
+        w.Line();
+        Dispatch(spec, w, "BackboneForwardCuda", "ForwardCuda");
+        w.Line();
+        Dispatch(spec, w, "BackboneBackwardCuda", "BackwardCuda");
+        w.Line();
+        w.Line("/// <summary>The CUDA C of <see cref=\"CudaModule\"/>.</summary>");
+        w.Line("private const string CudaSource = \"\"\"");
+        foreach (var line in module.Source.TrimEnd('\n').Split('\n')) w.Line(line);
+        w.Line("\"\"\";");
+        return w.ToString();
+    }
+
+    private static void Dispatch(ModelSpec spec, IndentedWriter w, string name, string pass)
+    {
+        w.Line("/// <inheritdoc cref=\"global::DinoCompiled.Cuda.ICudaDinoModel." + name + "\"/>");
+        using (w.Block("public static void " + name + "(int crop, " + Buffers + ")"))
+        {
+            using (w.Block("switch (crop)"))
+            {
+                foreach (int crop in spec.CropSizes)
+                    w.Line("case " + crop.ToString(CultureInfo.InvariantCulture) + ": Backbone" + crop + pass + "(b, ops); return;");
+                w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, \"" + spec.ClassName + " is compiled for crops " +
+                       string.Join(" and ", spec.CropSizes) + " only.\");");
+            }
+        }
+    }
+}
