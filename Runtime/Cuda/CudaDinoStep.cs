@@ -93,7 +93,7 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// buffer is zeroed and accumulated into. Returns nothing: <see cref="ReadLoss"/> waits for the step and sums the
     /// per-row losses in row order (as the CPU does), so the two can overlap with host work.
     /// </summary>
-    public void Queue(Ptr student, Ptr teacher, DeviceBuffer gradients, in CudaStepInputs inputs)
+    public void Queue(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
     {
         // Every pointer of a trainer's steps is fixed; only the temperatures are arguments that change (the teacher's
         // during its warm-up epochs). So after the warm-up (GEMM plans made, modules loaded) the whole queue is captured
@@ -121,7 +121,7 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
     public bool RanAsGraph => _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
 
-    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in CudaStepInputs inputs)
+    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
     {
         int global = _architecture.GlobalCrop, local = _architecture.LocalCrop, d = _architecture.EmbedDim;
         TModel.BackboneForwardCuda(global, new SegmentBuffers { Parameters = teacher, Arena = _globalArena.Ptr, Units = GlobalRows, Input = inputs.GlobalCrops, Output = _teacherFeatures.Ptr }, _ops);
@@ -177,5 +177,5 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
             buffer.Dispose();
     }
 
-    private readonly record struct GraphKey(Ptr Student, Ptr Teacher, ulong Gradients, CudaStepInputs Inputs);
+    private readonly record struct GraphKey(Ptr Student, Ptr Teacher, ulong Gradients, Training.StepInputs Inputs);
 }

@@ -137,7 +137,7 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
             _localDrop.Upload(_hostLocalDrop);
         }
 
-        _step.Queue(Student.Ptr, Teacher.Ptr, Gradients, new CudaStepInputs
+        _step.Queue(Student.Ptr, Teacher.Ptr, Gradients, new Training.StepInputs
         {
             GlobalCrops = _globalCrops.Ptr, LocalCrops = _localCrops.Ptr, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
             Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,

@@ -2,8 +2,11 @@ using DinoCompiled.Compiled;
 
 namespace DinoCompiled.Training;
 
-/// <summary>What one DINO step reads besides the weights: the crops, the drop-path scales, the center and the temperatures.</summary>
-public readonly struct StepInputs
+/// <summary>
+/// What one DINO step reads besides the weights: the crops, the drop-path scales, the center and the temperatures. On the
+/// GPU every pointer is a device address; value equality tells the GPU step when its captured CUDA graph still fits.
+/// </summary>
+public readonly record struct StepInputs
 {
     /// <summary>The global crops, [2·batch, C, global, global], crop-major (all images' first global crop, then the second).</summary>
     public Ptr GlobalCrops { get; init; }
