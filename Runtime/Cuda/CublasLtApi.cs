@@ -54,8 +54,12 @@ internal static unsafe class CublasLtApi
 
     public static void DestroyLayout(nint layout) => CudaCheck.Cublas(CublasLtNative.cublasLtMatrixLayoutDestroy(layout), "cublasLtMatrixLayoutDestroy");
 
-    /// <summary>The heuristic's first choice for the operation within the workspace; a shape it cannot do throws, naming it.</summary>
-    public static CublasLtMatmulAlgo BestAlgorithm(nint handle, nint descriptor, nint layoutA, nint layoutB, nint layoutC, long workspaceBytes, string what)
+    /// <summary>
+    /// The heuristic's first choice for the operation within the workspace, for pointers with the given alignments (bytes;
+    /// C's is also D's, as C = D); a shape it cannot do throws, naming it.
+    /// </summary>
+    public static CublasLtMatmulAlgo BestAlgorithm(nint handle, nint descriptor, nint layoutA, nint layoutB, nint layoutC, long workspaceBytes,
+        uint alignmentA, uint alignmentB, uint alignmentC, string what)
     {
         nint preference;
         CudaCheck.Cublas(CublasLtNative.cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
@@ -64,6 +68,10 @@ internal static unsafe class CublasLtApi
             ulong bytes = (ulong)workspaceBytes;
             CudaCheck.Cublas(CublasLtNative.cublasLtMatmulPreferenceSetAttribute(preference, CublasLtMatmulPreferenceAttribute.MaxWorkspaceBytes, &bytes, sizeof(ulong)),
                 "cublasLtMatmulPreferenceSetAttribute(MaxWorkspaceBytes)");
+            SetAlignment(preference, CublasLtMatmulPreferenceAttribute.MinAlignmentABytes, alignmentA);
+            SetAlignment(preference, CublasLtMatmulPreferenceAttribute.MinAlignmentBBytes, alignmentB);
+            SetAlignment(preference, CublasLtMatmulPreferenceAttribute.MinAlignmentCBytes, alignmentC);
+            SetAlignment(preference, CublasLtMatmulPreferenceAttribute.MinAlignmentDBytes, alignmentC);
             CublasLtMatmulHeuristicResult result;
             int returned = 0;
             CudaCheck.Cublas(CublasLtNative.cublasLtMatmulAlgoGetHeuristic(handle, descriptor, layoutA, layoutB, layoutC, layoutC, preference, 1, &result, &returned),
@@ -76,6 +84,10 @@ internal static unsafe class CublasLtApi
             CublasLtNative.cublasLtMatmulPreferenceDestroy(preference);
         }
     }
+
+    private static void SetAlignment(nint preference, CublasLtMatmulPreferenceAttribute attribute, uint bytes) =>
+        CudaCheck.Cublas(CublasLtNative.cublasLtMatmulPreferenceSetAttribute(preference, attribute, &bytes, sizeof(uint)),
+            "cublasLtMatmulPreferenceSetAttribute(" + attribute + ")");
 
     public static void Matmul(nint handle, nint descriptor, float* alpha, ulong a, nint layoutA, ulong b, nint layoutB, float* beta, ulong c, nint layoutC,
         ulong d, nint layoutD, CublasLtMatmulAlgo* algorithm, ulong workspace, long workspaceBytes, nint stream) =>

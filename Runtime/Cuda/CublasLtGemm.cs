@@ -9,12 +9,20 @@ namespace DinoCompiled.Cuda;
 /// Row-major GEMMs on cuBLASLt. cuBLASLt is column-major, and a row-major X[r×c] with row stride ld is the column-major
 /// Xᵀ[c×r] with the same ld, so C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: cuBLASLt's "A" is our B and its "B" is
 /// our A, each with its transpose flag kept. The bias epilogue then adds one value per row of Cᵀ, i.e. per output column
-/// of C, as a Linear's bias. One plan (descriptors, layouts and the heuristic's algorithm) per distinct shape, made on
-/// first use, so a warmed-up step creates nothing and can be captured into a CUDA graph.
+/// of C, as a Linear's bias. One plan (descriptors, layouts and the heuristic's algorithm) per distinct shape and pointer
+/// alignment, made on first use, so a warmed-up step creates nothing and can be captured into a CUDA graph. The heuristic
+/// assumes 256-byte-aligned matrices unless told otherwise (MIN_ALIGNMENT_*_BYTES defaults to 256) and may then pick a
+/// kernel that faults on the schedules' 64-byte-aligned slices, so each plan states the real alignment of its pointers.
 /// </summary>
 internal sealed unsafe class CublasLtGemm : IDisposable
 {
     private const long WorkspaceBytes = 32L << 20;
+
+    /// <summary>The largest alignment the heuristic distinguishes (its default assumption).</summary>
+    internal const uint MaxAlignment = 256;
+
+    /// <summary>The alignment cuBLASLt's bias epilogue kernels assume for the bias vector.</summary>
+    internal const uint BiasAlignment = 16;
     private readonly CudaDevice _device;
     private readonly nint _handle;
     private readonly DeviceBuffer _workspace;
@@ -43,7 +51,11 @@ internal sealed unsafe class CublasLtGemm : IDisposable
     /// <summary>C = op(A)·op(B) (+ β C), row-major, with a bias epilogue (or none).</summary>
     public void Run(int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta, Ptr bias)
     {
-        var key = new GemmKey(m, n, k, lda, ldb, ldc, transA, transB, !bias.IsNull);
+        ulong addressA = (ulong)(nuint)(float*)a, addressB = (ulong)(nuint)(float*)b, addressC = (ulong)(nuint)(float*)c;
+        if (!bias.IsNull && Alignment((ulong)(nuint)(float*)bias) < BiasAlignment)
+            throw new ArgumentException($"cuBLASLt's bias epilogue needs a {BiasAlignment}-byte-aligned bias; 0x{(ulong)(nuint)(float*)bias:x} is not.", nameof(bias));
+        // cuBLASLt's A is our B and its B our A (see the class comment).
+        var key = new GemmKey(m, n, k, lda, ldb, ldc, transA, transB, !bias.IsNull, Alignment(addressB), Alignment(addressA), Alignment(addressC));
         if (!_plans.TryGetValue(key, out var plan))
         {
             plan = CreatePlan(key);
@@ -53,9 +65,13 @@ internal sealed unsafe class CublasLtGemm : IDisposable
         float alpha = 1f;
         var algorithm = plan.Algorithm;
         // cuBLASLt's A is our B, its B our A (see the class comment); C and D are both our C.
-        CublasLtApi.Matmul(_handle, plan.Descriptor, &alpha, (ulong)(nuint)(float*)b, plan.LayoutA, (ulong)(nuint)(float*)a, plan.LayoutB, &beta,
-            (ulong)(nuint)(float*)c, plan.LayoutC, (ulong)(nuint)(float*)c, plan.LayoutC, &algorithm, _workspace.Address, WorkspaceBytes, _device.Stream);
+        CublasLtApi.Matmul(_handle, plan.Descriptor, &alpha, addressB, plan.LayoutA, addressA, plan.LayoutB, &beta,
+            addressC, plan.LayoutC, addressC, plan.LayoutC, &algorithm, _workspace.Address, WorkspaceBytes, _device.Stream);
     }
+
+    /// <summary>The largest power of two up to <see cref="MaxAlignment"/> that divides a device address.</summary>
+    internal static uint Alignment(ulong address) =>
+        address == 0 ? MaxAlignment : (uint)Math.Min(MaxAlignment, 1UL << System.Numerics.BitOperations.TrailingZeroCount(address));
 
     private GemmPlan CreatePlan(GemmKey key)
     {
@@ -67,7 +83,7 @@ internal sealed unsafe class CublasLtGemm : IDisposable
         var layoutA = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsA, g.ColumnsA, g.LdA);
         var layoutB = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsB, g.ColumnsB, g.LdB);
         var layoutC = CublasLtApi.CreateLayout(CublasLtApi.DataTypeFloat, g.RowsC, g.ColumnsC, g.LdC);
-        var algorithm = CublasLtApi.BestAlgorithm(_handle, descriptor, layoutA, layoutB, layoutC, WorkspaceBytes,
+        var algorithm = CublasLtApi.BestAlgorithm(_handle, descriptor, layoutA, layoutB, layoutC, WorkspaceBytes, key.AlignmentA, key.AlignmentB, key.AlignmentC,
             $"GEMM m={key.M} n={key.N} k={key.K} transA={key.TransA} transB={key.TransB} ({Precision})");
         return new GemmPlan(descriptor, layoutA, layoutB, layoutC, algorithm);
     }
@@ -86,7 +102,9 @@ internal sealed unsafe class CublasLtGemm : IDisposable
         CublasLtApi.Destroy(_handle);
     }
 
-    private readonly record struct GemmKey(int M, int N, int K, int Lda, int Ldb, int Ldc, bool TransA, bool TransB, bool HasBias);
+    /// <summary>A plan's identity; the alignments are of cuBLASLt's A (our B), B (our A) and C = D, in bytes.</summary>
+    private readonly record struct GemmKey(int M, int N, int K, int Lda, int Ldb, int Ldc, bool TransA, bool TransB, bool HasBias,
+        uint AlignmentA, uint AlignmentB, uint AlignmentC);
 
     private sealed record GemmPlan(nint Descriptor, nint LayoutA, nint LayoutB, nint LayoutC, CublasLtMatmulAlgo Algorithm);
 }

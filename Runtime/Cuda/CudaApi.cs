@@ -75,6 +75,9 @@ internal static unsafe class CudaApi
 
     public static void ReleasePrimaryContext(int device) => CudaCheck.Driver(CudaDriverNative.cuDevicePrimaryCtxRelease_v2(device), "cuDevicePrimaryCtxRelease_v2");
 
+    /// <summary>Releases the primary context without throwing (cleanup).</summary>
+    public static bool TryReleasePrimaryContext(int device) => CudaDriverNative.cuDevicePrimaryCtxRelease_v2(device) == 0;
+
     public static void SetCurrentContext(nint context) => CudaCheck.Driver(CudaDriverNative.cuCtxSetCurrent(context), "cuCtxSetCurrent");
 
     public static nint StreamCreate()
@@ -85,6 +88,9 @@ internal static unsafe class CudaApi
     }
 
     public static void StreamDestroy(nint stream) => CudaCheck.Driver(CudaDriverNative.cuStreamDestroy_v2(stream), "cuStreamDestroy_v2");
+
+    /// <summary>Destroys a stream without throwing (cleanup).</summary>
+    public static bool TryStreamDestroy(nint stream) => CudaDriverNative.cuStreamDestroy_v2(stream) == 0;
 
     public static void StreamSynchronize(nint stream) => CudaCheck.Driver(CudaDriverNative.cuStreamSynchronize(stream), "cuStreamSynchronize");
 
@@ -148,6 +154,18 @@ internal static unsafe class CudaApi
         CudaCheck.Driver(CudaDriverNative.cuStreamEndCapture(stream, &graph), "cuStreamEndCapture");
         return graph;
     }
+
+    /// <summary>Ends a capture without throwing (for cleanup after a failure); the graph is 0 when the capture was invalidated.</summary>
+    public static bool TryStreamEndCapture(nint stream, out nint graph)
+    {
+        nint captured = 0;
+        bool ended = CudaDriverNative.cuStreamEndCapture(stream, &captured) == 0;
+        graph = captured;
+        return ended;
+    }
+
+    /// <summary>Destroys a graph without throwing (for cleanup after a failure).</summary>
+    public static bool TryGraphDestroy(nint graph) => CudaDriverNative.cuGraphDestroy(graph) == 0;
 
     public static nint GraphInstantiate(nint graph)
     {

@@ -26,8 +26,16 @@ public sealed class CudaDevice : IDisposable
         TotalMemoryBytes = CudaApi.DeviceTotalMemory(_device);
         DriverVersion = CudaApi.DriverVersion();
         Context = CudaApi.RetainPrimaryContext(_device);
-        CudaApi.SetCurrentContext(Context);
-        Stream = CudaApi.StreamCreate();
+        try
+        {
+            CudaApi.SetCurrentContext(Context);
+            Stream = CudaApi.StreamCreate();
+        }
+        catch
+        {
+            CudaApi.TryReleasePrimaryContext(_device);
+            throw;
+        }
     }
 
     /// <summary>The device's ordinal.</summary>
@@ -78,6 +86,12 @@ public sealed class CudaDevice : IDisposable
     /// <summary>Allocates <paramref name="floats"/> floats of device memory (not zeroed).</summary>
     public DeviceBuffer Allocate(long floats) => new(this, floats);
 
+    /// <summary>
+    /// Makes the device's context current on the calling thread. The constructor does it for the thread that opens the
+    /// device; a driver call from any other thread fails with CUDA_ERROR_INVALID_CONTEXT unless this is called there first.
+    /// </summary>
+    public void MakeCurrent() => CudaApi.SetCurrentContext(Context);
+
     /// <summary>Waits for everything queued on the stream.</summary>
     public void Synchronize() => CudaApi.StreamSynchronize(Stream);
 
@@ -93,8 +107,17 @@ public sealed class CudaDevice : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        CudaApi.StreamSynchronize(Stream);
-        CudaApi.StreamDestroy(Stream);
-        CudaApi.ReleasePrimaryContext(_device);
+        // Free the stream and the context reference even when the stream reports an error (a sticky error such as an
+        // illegal address fails every later call), so a failed run does not leak the context; the error still throws.
+        try
+        {
+            CudaApi.SetCurrentContext(Context);
+            CudaApi.StreamSynchronize(Stream);
+        }
+        finally
+        {
+            CudaApi.TryStreamDestroy(Stream);
+            CudaApi.TryReleasePrimaryContext(_device);
+        }
     }
 }

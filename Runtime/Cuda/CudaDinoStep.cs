@@ -103,7 +103,10 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
         {
             if (_graph is null || _graphKey != key)
             {
+                // Forget the old graph before capturing: if the capture throws, the next step must capture again rather
+                // than launch a destroyed executable.
                 _graph?.Dispose();
+                _graph = null;
                 var captured = inputs;
                 _graph = CudaGraph.Capture(_device, () => QueueEagerly(student, teacher, gradients, captured));
                 _graphKey = key;
@@ -163,9 +166,19 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
             CudaApi.CopyDeviceToHost(host, _rowLosses.Address, (long)Rows * sizeof(double), _device.Stream);
             _device.Synchronize();
         }
+        return LossFromRowLosses(_hostRowLosses, Batch, LocalCrops);
+    }
+
+    /// <summary>
+    /// The step's loss from the per-row losses, as <c>DinoLoss.Forward</c> returns it: their sum in row order over
+    /// 2(V − 1)B, where V = 2 + local crops (each global crop's teacher row is compared with every other crop).
+    /// </summary>
+    internal static double LossFromRowLosses(ReadOnlySpan<double> rowLosses, int batch, int localCrops)
+    {
         double total = 0;
-        for (int r = 0; r < Rows; r++) total += _hostRowLosses[r];
-        return total / (2.0 * (1 + LocalCrops) * Batch);
+        for (int r = 0; r < rowLosses.Length; r++) total += rowLosses[r];
+        int crops = 2 + localCrops;
+        return total / (2.0 * (crops - 1) * batch);
     }
 
     /// <inheritdoc/>

@@ -19,20 +19,33 @@ internal sealed class CudaGraph : IDisposable
     }
 
     /// <summary>Captures what <paramref name="queue"/> puts on the stream (nothing runs during capture) and instantiates it.</summary>
+    /// <remarks>
+    /// When queueing fails the capture is still ended (so the stream leaves capture mode and is usable again) and the
+    /// partial graph destroyed, without letting the end-capture status (CUDA_ERROR_STREAM_CAPTURE_INVALIDATED after a
+    /// failed call) replace the exception that explains the failure.
+    /// </remarks>
     public static CudaGraph Capture(CudaDevice device, Action queue)
     {
         CudaApi.StreamBeginCapture(device.Stream);
-        nint graph;
         try
         {
             queue();
         }
-        finally
+        catch
         {
-            // End the capture even when queueing failed, so the stream is usable again.
-            graph = CudaApi.StreamEndCapture(device.Stream);
+            if (CudaApi.TryStreamEndCapture(device.Stream, out nint partial) && partial != 0) _ = CudaApi.TryGraphDestroy(partial);
+            throw;
         }
-        return new CudaGraph(device, graph, CudaApi.GraphInstantiate(graph));
+        nint graph = CudaApi.StreamEndCapture(device.Stream);
+        try
+        {
+            return new CudaGraph(device, graph, CudaApi.GraphInstantiate(graph));
+        }
+        catch
+        {
+            _ = CudaApi.TryGraphDestroy(graph);
+            throw;
+        }
     }
 
     /// <summary>Replays the graph on the device's stream.</summary>

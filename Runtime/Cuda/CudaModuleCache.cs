@@ -19,16 +19,22 @@ internal static class CudaModuleCache
     /// <summary>NVRTC_ERROR_INVALID_OPTION: what NVRTC answers for an architecture it does not know.</summary>
     private const int InvalidOption = 5;
 
-    private static readonly string[] s_commonOptions = { "--std=c++17", "-default-device", "--use_fast_math=false", "-lineinfo" };
+    /// <summary>
+    /// The options every module is compiled with besides the architecture. Fast math is off by default in NVRTC (and
+    /// <c>--use_fast_math</c> is a flag: <c>--use_fast_math=false</c> is rejected with NVRTC_ERROR_INVALID_OPTION).
+    /// </summary>
+    internal static readonly string[] CommonOptions = { "--std=c++17", "-default-device", "-lineinfo" };
 
-    public static CudaBinary CompileOrLoad(CudaModuleSource source, CudaDevice device)
+    public static CudaBinary CompileOrLoad(CudaModuleSource source, CudaDevice device) =>
+        CompileOrLoad(source, device.ComputeCapability.Major * 10 + device.ComputeCapability.Minor, device.DriverVersion, CacheDirectory());
+
+    /// <summary>The image for an architecture (e.g. 90) and driver version, cached in <paramref name="directory"/> (none when null).</summary>
+    internal static CudaBinary CompileOrLoad(CudaModuleSource source, int architecture, int driverVersion, string? directory)
     {
-        int architecture = device.ComputeCapability.Major * 10 + device.ComputeCapability.Minor;
         string nvrtcVersion = NvrtcCompiler.Version.ToString();
         foreach (var (option, cubin) in Targets(architecture))
         {
-            string key = Key(source.Source, option, nvrtcVersion, device.DriverVersion);
-            string? directory = CacheDirectory();
+            string key = Key(source.Source, option, nvrtcVersion, driverVersion);
             string? path = directory is null ? null : Path.Combine(directory, key + (cubin ? ".cubin" : ".ptx"));
             if (path is not null && File.Exists(path))
                 return new CudaBinary(File.ReadAllBytes(path), cubin, option, FromCache: true);
@@ -36,9 +42,9 @@ internal static class CudaModuleCache
             NvrtcCompilation result;
             try
             {
-                result = NvrtcCompiler.Compile(source, [$"--gpu-architecture={option}", .. s_commonOptions]);
+                result = NvrtcCompiler.Compile(source, [$"--gpu-architecture={option}", .. CommonOptions]);
             }
-            catch (CudaException exception) when (cubin && exception.Library == CudaLibrary.Nvrtc && exception.Code == InvalidOption)
+            catch (NvrtcCompileException exception) when (cubin && exception.Code == InvalidOption && exception.Log.Contains("--gpu-architecture", StringComparison.Ordinal))
             {
                 continue; // NVRTC does not know this architecture: fall back to PTX the driver can compile.
             }
@@ -57,7 +63,7 @@ internal static class CudaModuleCache
 
     internal static string Key(string source, string architectureOption, string nvrtcVersion, int driverVersion)
     {
-        var text = string.Join("\n", source, architectureOption, string.Join(" ", s_commonOptions), nvrtcVersion, driverVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var text = string.Join("\n", source, architectureOption, string.Join(" ", CommonOptions), nvrtcVersion, driverVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
     }
 

@@ -24,6 +24,8 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
     /// <inheritdoc/>
     public StepReport TrainStep(long step, Ptr globalCrops, Ptr localCrops, Evaluation.CollapseMonitor? monitor)
     {
+        // The context is current on the thread that opened the device; the trainer may run its steps on another.
+        _device.MakeCurrent();
         _trainer.Step = step;
         return _trainer.TrainStep(globalCrops, localCrops, monitor);
     }
@@ -31,6 +33,7 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
     /// <inheritdoc/>
     public void Download(NativeBuffer student, NativeBuffer teacher, NativeBuffer firstMoment, NativeBuffer secondMoment, NativeBuffer center, Span<long> optimizerSteps)
     {
+        _device.MakeCurrent();
         _trainer.Student.Download(student.Ptr, student.Length);
         _trainer.Teacher.Download(teacher.Ptr, teacher.Length);
         _trainer.FirstMoment.Download(firstMoment.Ptr, firstMoment.Length);
@@ -42,6 +45,7 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
     /// <inheritdoc/>
     public void Upload(NativeBuffer student, NativeBuffer teacher, NativeBuffer firstMoment, NativeBuffer secondMoment, NativeBuffer center, ReadOnlySpan<long> optimizerSteps)
     {
+        _device.MakeCurrent();
         _trainer.Student.Upload(student.Ptr, student.Length);
         _trainer.Teacher.Upload(teacher.Ptr, teacher.Length);
         _trainer.FirstMoment.Upload(firstMoment.Ptr, firstMoment.Length);
@@ -53,7 +57,16 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
     /// <inheritdoc/>
     public void Dispose()
     {
-        _trainer.Dispose();
-        _device.Dispose();
+        // Every buffer, module and cuBLASLt handle goes before the context: releasing the last reference to the primary
+        // context destroys it, and later frees would fail.
+        try
+        {
+            _device.MakeCurrent();
+            _trainer.Dispose();
+        }
+        finally
+        {
+            _device.Dispose();
+        }
     }
 }
