@@ -19,7 +19,12 @@ internal static class CudaModuleCache
     /// <summary>NVRTC_ERROR_INVALID_OPTION: what NVRTC answers for an architecture it does not know.</summary>
     private const int InvalidOption = 5;
 
-    private static readonly string[] s_commonOptions = { "--std=c++17", "-default-device", "--use_fast_math=false", "-lineinfo" };
+    /// <summary>
+    /// The options every module is compiled with besides the architecture. No fast math: that is NVRTC's default, and
+    /// <c>--use_fast_math</c> is a flag that takes no value (NVRTC 11.8 rejects <c>--use_fast_math=false</c> with
+    /// NVRTC_ERROR_INVALID_OPTION, which would fail every module load).
+    /// </summary>
+    internal static readonly string[] s_commonOptions = { "--std=c++17", "-default-device", "-lineinfo" };
 
     public static CudaBinary CompileOrLoad(CudaModuleSource source, CudaDevice device)
     {
