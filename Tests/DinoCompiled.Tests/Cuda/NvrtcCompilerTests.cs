@@ -100,6 +100,19 @@ public sealed class NvrtcCompilerTests
     }
 
     [NvrtcFact]
+    public void TheRuntimesOwnOptionsCompileForBothTargetsItTries()
+    {
+        // The options CudaModuleCache loads every module with, for the CUBIN and the PTX fallback: an option NVRTC
+        // rejects would fail every module load on a GPU, and no other test here uses exactly these.
+        var module = new CudaModuleSource("dino-support", CudaSupportKernels.Source, [CudaSupportKernels.GeluForward, CudaSupportKernels.GeluBackward]);
+        foreach (var architecture in new[] { "sm_90", "compute_90" })
+        {
+            var result = NvrtcCompiler.Compile(module, [$"--gpu-architecture={architecture}", .. CudaModuleCache.CommonOptions]);
+            Assert.NotEmpty(result.Image);
+        }
+    }
+
+    [NvrtcFact]
     public void AModuleCompilesUnderItsModelsName()
     {
         var module = new CudaModuleSource("fmnist-tiny", "extern \"C\" __global__ void zero(float* y) { y[threadIdx.x] = 0.0f; }", ["zero"]);
