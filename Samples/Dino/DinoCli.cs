@@ -50,6 +50,12 @@ public static class DinoCli
         {
             return Fail(error, exception.Message);
         }
+        catch (Cuda.CudaException exception)
+        {
+            // A GPU failure mid-run (out of memory, a launch error) is one line naming the call and the CUDA error; the
+            // last checkpoint is intact because checkpoints are written atomically.
+            return Fail(error, exception.Message);
+        }
     }
 
     private static int Fail(TextWriter error, string message)

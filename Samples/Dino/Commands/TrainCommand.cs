@@ -76,15 +76,14 @@ public sealed class TrainCommand : IDinoModelVisitor
             throw new CliException($"train: {trainSet.Count} training images make no full batch of {_options.BatchSize}");
         using var trainImages = new LoaderEvaluationImages(trainSet, a.GlobalCrop, 256, workers);
         using var testImages = new LoaderEvaluationImages(testSet, a.GlobalCrop, 256, workers);
-        using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
-        trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
-            batches.IterationsPerEpoch, trainer.Student.Span, _output);
-        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages);
-
         _output.WriteLine($"dino train: {description.Name} on {dataDescription}");
         _output.WriteLine($"  {_options.Epochs} epochs x {batches.IterationsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
                           $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {CpuParallel.ThreadCount} threads, {workers} data workers");
         _output.WriteLine($"  run folder {Path.GetFullPath(runDirectory)}");
+        using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
+        trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
+            batches.IterationsPerEpoch, trainer.Student.Span, _output);
+        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages);
 
         if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
         var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);
