@@ -225,4 +225,126 @@ extern "C" __global__ void __launch_bounds__(256) dino_teacher_ema(float* __rest
 }
 
 """;
+
+    /// <summary>
+    /// The step kernels of the bf16 mode (docs/BF16.md): the student loss writing the bf16 logit gradient, AdamW writing
+    /// the student's bf16 weight copy and the teacher EMA writing the teacher's; their fp32 arithmetic is the fp32
+    /// kernels' operation for operation.
+    /// </summary>
+    public const string Bf16StepKernels = """
+// ---- training-step kernels with bf16 copies ---------------------------------------------------------------------
+
+// dino_loss_student writing dStudent in bf16 (the operand of the head's last-layer gradient GEMMs). The exponentials are
+// recomputed in the last pass instead of kept in dStudent, so every fp32 value is dino_loss_student's bit for bit and
+// dStudent is its bf16 rounding; rowLoss is identical. grid (crops B), block 512, after dino_loss_teacher.
+extern "C" __global__ void __launch_bounds__(512) dino_loss_student_bf16(const float* __restrict__ student, const float* __restrict__ teacherProbs,
+    unsigned short* __restrict__ dStudent, double* __restrict__ rowLoss, int batch, float invStudentTemp, float gradScale)
+{
+    __shared__ double sd[32];
+    __shared__ float sf[32];
+    constexpr int K4 = DINO_K / 4;
+    const int row = blockIdx.x, v = row / batch, b = row % batch;
+    const float4* s4 = reinterpret_cast<const float4*>(student + (long long)row * DINO_K);
+    unsigned short* d = dStudent + (long long)row * DINO_K;
+    const float4* p0 = v == 0 ? nullptr : reinterpret_cast<const float4*>(teacherProbs + (long long)b * DINO_K);
+    const float4* p1 = v == 1 ? nullptr : reinterpret_cast<const float4*>(teacherProbs + (long long)(batch + b) * DINO_K);
+    float m = DINO_NEG_INF;
+    for (int j = threadIdx.x; j < K4; j += blockDim.x)
+    {
+        const float4 a = s4[j];
+        m = fmaxf(fmaxf(m, fmaxf(a.x * invStudentTemp, a.y * invStudentTemp)), fmaxf(a.z * invStudentTemp, a.w * invStudentTemp));
+    }
+    m = block_max(m, sf);
+    double s = 0.0;
+    for (int j = threadIdx.x; j < K4; j += blockDim.x)
+    {
+        const float4 a = s4[j];
+        const float4 e = make_float4(expf(a.x * invStudentTemp - m), expf(a.y * invStudentTemp - m), expf(a.z * invStudentTemp - m), expf(a.w * invStudentTemp - m));
+        s += ((double)e.x + e.y) + ((double)e.z + e.w);
+    }
+    const double sum = block_sum_d(s, sd);
+    const float pairs = p0 != nullptr && p1 != nullptr ? 2.f : 1.f;
+    const float qScale = (float)(pairs / sum);
+    double pg = 0.0, pp = 0.0;
+    for (int j = threadIdx.x; j < K4; j += blockDim.x)
+    {
+        const float4 a = s4[j];
+        const double g0 = (double)m - a.x * invStudentTemp, g1 = (double)m - a.y * invStudentTemp;
+        const double g2 = (double)m - a.z * invStudentTemp, g3 = (double)m - a.w * invStudentTemp;
+        float4 target = make_float4(0.f, 0.f, 0.f, 0.f);
+        if (p0 != nullptr)
+        {
+            const float4 q = p0[j];
+            pg += q.x * g0 + q.y * g1 + q.z * g2 + q.w * g3;
+            pp += ((double)q.x + q.y) + ((double)q.z + q.w);
+            target = q;
+        }
+        if (p1 != nullptr)
+        {
+            const float4 q = p1[j];
+            pg += q.x * g0 + q.y * g1 + q.z * g2 + q.w * g3;
+            pp += ((double)q.x + q.y) + ((double)q.z + q.w);
+            target.x += q.x; target.y += q.y; target.z += q.z; target.w += q.w;
+        }
+        float4 e = make_float4(expf(a.x * invStudentTemp - m), expf(a.y * invStudentTemp - m), expf(a.z * invStudentTemp - m), expf(a.w * invStudentTemp - m));
+        e.x = (e.x * qScale - target.x) * gradScale; e.y = (e.y * qScale - target.y) * gradScale;
+        e.z = (e.z * qScale - target.z) * gradScale; e.w = (e.w * qScale - target.w) * gradScale;
+        dino_store_bf16x4(d + 4 * j, e);
+    }
+    pg = block_sum_d(pg, sd);
+    pp = block_sum_d(pp, sd);
+    if (threadIdx.x == 0) rowLoss[row] = pg + pp * log(sum);
+}
+
+// dino_adamw that also writes the bf16 copy of every parameter it updates (same flat layout): the student's GEMM operands.
+// The fp32 update is dino_adamw's, operation for operation. Tensors it skips (frozen, inactive) keep their copy, so the
+// copy is made whole once with dino_convert_f32_to_bf16 over the flat buffer when the parameters are set.
+extern "C" __global__ void __launch_bounds__(256) dino_adamw_bf16(float* __restrict__ parameters, unsigned short* __restrict__ parametersBf16,
+    const float* __restrict__ gradients, float* __restrict__ m, float* __restrict__ v, const float* __restrict__ hyper, float beta1, float beta2, float eps)
+{
+    const int t = chunk_tensor(blockIdx.x);
+    if (hyper[4 * t + 3] == 0.f || !c_tensor_trainable[t]) return;
+    const float stepSize = hyper[4 * t], sqrtBias2 = hyper[4 * t + 1], keep = hyper[4 * t + 2];
+    const float c1 = 1.f - beta1, c2 = 1.f - beta2;
+    const long long start = (long long)(blockIdx.x - c_tensor_first_chunk[t]) * DINO_CHUNK;
+    const long long end = min((long long)c_tensor_count[t], start + DINO_CHUNK);
+    const long long o = c_tensor_offset[t];
+    for (long long i = o + start + threadIdx.x; i < o + end; i += blockDim.x)
+    {
+        const float gi = gradients[i];
+        const float mi = __fadd_rn(__fmul_rn(beta1, m[i]), __fmul_rn(c1, gi));
+        const float vi = __fadd_rn(__fmul_rn(beta2, v[i]), __fmul_rn(__fmul_rn(c2, gi), gi));
+        m[i] = mi;
+        v[i] = vi;
+        const float w = __fsub_rn(__fmul_rn(parameters[i], keep), __fdiv_rn(__fmul_rn(stepSize, mi), __fadd_rn(__fdiv_rn(__fsqrt_rn(vi), sqrtBias2), eps)));
+        parameters[i] = w;
+        parametersBf16[i] = dino_f32_to_bf16(w);
+    }
+}
+
+// dino_teacher_ema that also writes the bf16 copy of the whole teacher (the teacher's GEMM operands). Same grid and
+// arithmetic as dino_teacher_ema.
+extern "C" __global__ void __launch_bounds__(256) dino_teacher_ema_bf16(float* __restrict__ teacher, unsigned short* __restrict__ teacherBf16,
+    const float* __restrict__ student, long long length, float momentum)
+{
+    const float rest = 1.f - momentum;
+    const long long n4 = length / 4;
+    for (long long i = global_id(); i < n4; i += grid_stride())
+    {
+        float4 t = reinterpret_cast<float4*>(teacher)[i];
+        const float4 s = reinterpret_cast<const float4*>(student)[i];
+        t.x = __fadd_rn(__fmul_rn(momentum, t.x), __fmul_rn(rest, s.x)); t.y = __fadd_rn(__fmul_rn(momentum, t.y), __fmul_rn(rest, s.y));
+        t.z = __fadd_rn(__fmul_rn(momentum, t.z), __fmul_rn(rest, s.z)); t.w = __fadd_rn(__fmul_rn(momentum, t.w), __fmul_rn(rest, s.w));
+        reinterpret_cast<float4*>(teacher)[i] = t;
+        dino_store_bf16x4(teacherBf16 + 4 * i, t);
+    }
+    for (long long i = n4 * 4 + global_id(); i < length; i += grid_stride())
+    {
+        const float t = __fadd_rn(__fmul_rn(momentum, teacher[i]), __fmul_rn(rest, student[i]));
+        teacher[i] = t;
+        teacherBf16[i] = dino_f32_to_bf16(t);
+    }
+}
+
+""";
 }

@@ -90,7 +90,11 @@ internal sealed class CudaSourceEmitter
         Line(CudaKernelLibrary.AttentionTemplates);
         WriteAttentionInstances();
         WriteResizeKernels();
-        Line(CudaKernelLibrary.StepKernels.TrimEnd('\n'));
+        Line(CudaKernelLibrary.StepKernels);
+        // The bf16 kernels last, so that they renumber none of the fp32 kernels (docs/BF16.md).
+        Line(CudaKernelLibrary.Bf16Kernels);
+        Line(CudaKernelLibrary.Bf16BackwardKernels);
+        Line(CudaKernelLibrary.Bf16StepKernels.TrimEnd('\n'));
 
         // Kernel names in source order: the schedules number them by this list.
         foreach (var line in _text.ToString().Split('\n'))

@@ -51,6 +51,26 @@ namespace DinoCompiled.Models
             "dino_grad_clip",
             "dino_adamw",
             "dino_teacher_ema",
+            "dino_convert_f32_to_bf16",
+            "dino_convert_bf16_to_f32",
+            "dino_im2col_bf16",
+            "dino_layernorm_bf16",
+            "dino_bias_gelu_bf16",
+            "dino_gelu_bf16",
+            "dino_bias_residual_add",
+            "dino_residual_add_bf16",
+            "dino_l2_normalize_bf16",
+            "dino_weight_norm_bf16",
+            "dino_gelu_grad_bf16",
+            "dino_gelu_grad_f32_bf16",
+            "dino_scale_rows_bf16",
+            "dino_bias_grad_bf16",
+            "dino_layernorm_grad_bf16",
+            "dino_assemble_tokens_grad_bf16",
+            "dino_l2_normalize_grad_bf16",
+            "dino_loss_student_bf16",
+            "dino_adamw_bf16",
+            "dino_teacher_ema_bf16",
         });
 
         /// <summary>Kernel indices into <see cref="CudaModule"/>'s names, as the schedules launch them.</summary>
@@ -94,6 +114,26 @@ namespace DinoCompiled.Models
             public const int dino_grad_clip = 35;
             public const int dino_adamw = 36;
             public const int dino_teacher_ema = 37;
+            public const int dino_convert_f32_to_bf16 = 38;
+            public const int dino_convert_bf16_to_f32 = 39;
+            public const int dino_im2col_bf16 = 40;
+            public const int dino_layernorm_bf16 = 41;
+            public const int dino_bias_gelu_bf16 = 42;
+            public const int dino_gelu_bf16 = 43;
+            public const int dino_bias_residual_add = 44;
+            public const int dino_residual_add_bf16 = 45;
+            public const int dino_l2_normalize_bf16 = 46;
+            public const int dino_weight_norm_bf16 = 47;
+            public const int dino_gelu_grad_bf16 = 48;
+            public const int dino_gelu_grad_f32_bf16 = 49;
+            public const int dino_scale_rows_bf16 = 50;
+            public const int dino_bias_grad_bf16 = 51;
+            public const int dino_layernorm_grad_bf16 = 52;
+            public const int dino_assemble_tokens_grad_bf16 = 53;
+            public const int dino_l2_normalize_grad_bf16 = 54;
+            public const int dino_loss_student_bf16 = 55;
+            public const int dino_adamw_bf16 = 56;
+            public const int dino_teacher_ema_bf16 = 57;
         }
 
         /// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name="items"/> (at least 1, at most 16384).</summary>
@@ -2660,6 +2700,530 @@ namespace DinoCompiled.Models
                 reinterpret_cast<float4*>(teacher)[i] = t;
             }
             for (long long i = n4 * 4 + global_id(); i < length; i += grid_stride()) teacher[i] = __fadd_rn(__fmul_rn(momentum, teacher[i]), __fmul_rn(rest, student[i]));
+        }
+
+        // ---- bf16 storage -----------------------------------------------------------------------------------------------
+        // A bf16 value is stored as an unsigned short: the upper 16 bits of the float32 of the same value (no cuda_bf16.h, so
+        // the module stays include-free). Widening is exact. Narrowing rounds to nearest, ties to even, keeps subnormals and
+        // turns NaN into the canonical bf16 NaN 0x7fff; it is one device function per PTX instruction (cvt.rn.bf16.f32,
+        // cvt.rn.bf16x2.f32, sm_80 and newer) so that the CPU emulator (tools/cuda/emulate/bf16_shim.h) implements the same
+        // instruction, with the same rounding done in software before sm_80. docs/BF16.md lists the kernels and their bounds.
+        __device__ __forceinline__ float dino_bf16_to_f32(unsigned short h) { return __uint_as_float((unsigned int)h << 16); }
+
+        // Round to nearest even on the bits: adding 0x7fff and the kept lsb carries into the kept half exactly when the dropped
+        // half is above one half, or one half with an odd kept lsb; a carry out of the largest finite value gives infinity.
+        __device__ __forceinline__ unsigned short dino_f32_to_bf16_software(float f)
+        {
+            const unsigned int x = __float_as_uint(f);
+            if ((x & 0x7fffffffu) > 0x7f800000u) return (unsigned short)0x7fffu;
+            return (unsigned short)((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+        }
+
+        #if defined(__CUDA_ARCH__)
+        __device__ __forceinline__ unsigned short dino_f32_to_bf16(float f)
+        {
+        #if __CUDA_ARCH__ >= 800
+            unsigned short h;
+            asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(f));
+            return h;
+        #else
+            return dino_f32_to_bf16_software(f);
+        #endif
+        }
+
+        // lo goes to the low half (the lower address), hi to the high half (cvt.rn.bf16x2.f32 d, a, b puts a in the upper half).
+        __device__ __forceinline__ unsigned int dino_f32x2_to_bf16x2(float lo, float hi)
+        {
+        #if __CUDA_ARCH__ >= 800
+            unsigned int r;
+            asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
+            return r;
+        #else
+            return (unsigned int)dino_f32_to_bf16_software(lo) | ((unsigned int)dino_f32_to_bf16_software(hi) << 16);
+        #endif
+        }
+        #endif // without __CUDA_ARCH__ (the CPU emulator) bf16_shim.h defines the two instructions
+
+        // Four consecutive bf16 values (8 bytes, 8-byte aligned) to and from a float4.
+        __device__ __forceinline__ float4 dino_load_bf16x4(const unsigned short* p)
+        {
+            const unsigned long long v = *reinterpret_cast<const unsigned long long*>(p);
+            const unsigned int lo = (unsigned int)v, hi = (unsigned int)(v >> 32);
+            return make_float4(__uint_as_float(lo << 16), __uint_as_float(lo & 0xffff0000u), __uint_as_float(hi << 16), __uint_as_float(hi & 0xffff0000u));
+        }
+
+        __device__ __forceinline__ void dino_store_bf16x4(unsigned short* p, float4 v)
+        {
+            const unsigned long long lo = dino_f32x2_to_bf16x2(v.x, v.y), hi = dino_f32x2_to_bf16x2(v.z, v.w);
+            *reinterpret_cast<unsigned long long*>(p) = lo | (hi << 32);
+        }
+
+        // ---- bf16 conversions and forward kernels -----------------------------------------------------------------------
+
+        // y = bf16(x). Grid-stride over groups of four with a scalar tail (x 16-byte, y 8-byte aligned).
+        extern "C" __global__ void __launch_bounds__(256) dino_convert_f32_to_bf16(const float* __restrict__ x, unsigned short* __restrict__ y, long long count)
+        {
+            const long long n4 = count / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride()) dino_store_bf16x4(y + 4 * i, reinterpret_cast<const float4*>(x)[i]);
+            for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride()) y[i] = dino_f32_to_bf16(x[i]);
+        }
+
+        // y = x widened (exact). Grid-stride over groups of four with a scalar tail.
+        extern "C" __global__ void __launch_bounds__(256) dino_convert_bf16_to_f32(const unsigned short* __restrict__ x, float* __restrict__ y, long long count)
+        {
+            const long long n4 = count / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride()) reinterpret_cast<float4*>(y)[i] = dino_load_bf16x4(x + 4 * i);
+            for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride()) y[i] = dino_bf16_to_f32(x[i]);
+        }
+
+        // dino_im2col with bf16 columns (the patch-embedding GEMM's operand). Grid-stride, 256 threads.
+        extern "C" __global__ void __launch_bounds__(256) dino_im2col_bf16(const float* __restrict__ images, unsigned short* __restrict__ columns, int units, int size)
+        {
+            const int grid = size / DINO_PATCH;
+            const int width = DINO_CHANNELS * DINO_PATCH * DINO_PATCH;
+            const long long total = (long long)units * grid * grid * width;
+            for (long long i = global_id(); i < total; i += grid_stride())
+            {
+                const int col = (int)(i % width);
+                const long long row = i / width;
+                const int gx = (int)(row % grid);
+                const long long r2 = row / grid;
+                const int gy = (int)(r2 % grid);
+                const long long b = r2 / grid;
+                const int c = col / (DINO_PATCH * DINO_PATCH), rem = col % (DINO_PATCH * DINO_PATCH);
+                const int ky = rem / DINO_PATCH, kx = rem % DINO_PATCH;
+                columns[i] = dino_f32_to_bf16(images[((b * DINO_CHANNELS + c) * size + gy * DINO_PATCH + ky) * (long long)size + gx * DINO_PATCH + kx]);
+            }
+        }
+
+        // dino_layernorm on the fp32 residual stream writing the bf16 output (the next GEMM's operand); mean and rstd stay fp32
+        // and are the fp32 kernel's bit for bit (same arithmetic in the same order). Warp per row, 8 rows per block.
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_bf16(const float* __restrict__ x, const float* __restrict__ gamma, const float* __restrict__ beta,
+            unsigned short* __restrict__ y, float* __restrict__ mean, float* __restrict__ rstd, int rows)
+        {
+            constexpr int PL = (DINO_D + 31) / 32;
+            const int lane = threadIdx.x & 31;
+            const int row = blockIdx.x * 8 + (threadIdx.x >> 5);
+            if (row >= rows) return;
+            const float* xr = x + (long long)row * DINO_D;
+            float v[PL];
+            float s = 0.f;
+        #pragma unroll
+            for (int k = 0; k < PL; k++) { const int j = lane + 32 * k; v[k] = j < DINO_D ? xr[j] : 0.f; s += v[k]; }
+            const float m = warp_sum(s) * (1.0f / DINO_D);
+            float q = 0.f;
+        #pragma unroll
+            for (int k = 0; k < PL; k++) { const int j = lane + 32 * k; const float d = v[k] - m; q += j < DINO_D ? d * d : 0.f; }
+            const float rs = 1.0f / sqrtf(warp_sum(q) * (1.0f / DINO_D) + DINO_LN_EPS);
+            if (lane == 0) { mean[row] = m; rstd[row] = rs; }
+            unsigned short* yr = y + (long long)row * DINO_D;
+        #pragma unroll
+            for (int k = 0; k < PL; k++) { const int j = lane + 32 * k; if (j < DINO_D) yr[j] = dino_f32_to_bf16(fmaf((v[k] - m) * rs, gamma[j], beta[j])); }
+        }
+
+        // The LinearGelu epilogue after a GEMM that wrote its fp32 result acc [rows, cols]: p = acc + bias (bias null when the
+        // GEMM added it), pre = bf16(p) kept for the backward, y = bf16(gelu(p)) with the exact erf GELU of the fp32 p, as the
+        // CPU's epilogue. Grid-stride over four columns at a time (cols % 4 == 0).
+        extern "C" __global__ void __launch_bounds__(256) dino_bias_gelu_bf16(const float* __restrict__ acc, const float* __restrict__ bias,
+            unsigned short* __restrict__ pre, unsigned short* __restrict__ y, int rows, int cols)
+        {
+            const int c4 = cols / 4;
+            const long long total = (long long)rows * c4;
+            for (long long i = global_id(); i < total; i += grid_stride())
+            {
+                float4 p = reinterpret_cast<const float4*>(acc)[i];
+                if (bias != nullptr)
+                {
+                    const float4 b = reinterpret_cast<const float4*>(bias)[i % c4];
+                    p.x += b.x; p.y += b.y; p.z += b.z; p.w += b.w;
+                }
+                dino_store_bf16x4(pre + 4 * i, p);
+                dino_store_bf16x4(y + 4 * i, make_float4(gelu_f(p.x), gelu_f(p.y), gelu_f(p.z), gelu_f(p.w)));
+            }
+        }
+
+        // y = bf16(gelu(x)) of a bf16 x: the LinearGelu epilogue after a GEMM whose bias epilogue wrote the bf16 pre-activation,
+        // and the unfused Gelu node. Grid-stride over groups of four with a scalar tail.
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_bf16(const unsigned short* __restrict__ x, unsigned short* __restrict__ y, long long count)
+        {
+            const long long n4 = count / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride())
+            {
+                const float4 a = dino_load_bf16x4(x + 4 * i);
+                dino_store_bf16x4(y + 4 * i, make_float4(gelu_f(a.x), gelu_f(a.y), gelu_f(a.z), gelu_f(a.w)));
+            }
+            for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride()) y[i] = dino_f32_to_bf16(gelu_f(dino_bf16_to_f32(x[i])));
+        }
+
+        // The LinearResidual epilogue on the fp32 residual stream after a GEMM that wrote its fp32 branch into y:
+        // y = residual + s[row / rowsPerScale] (y + bias), computed fma(y + bias, s, residual) as the CPU's BiasResidual
+        // epilogue; bias null when the GEMM added it, scales null without drop path. Grid-stride over float4 (dim % 4 == 0).
+        extern "C" __global__ void __launch_bounds__(256) dino_bias_residual_add(float* __restrict__ y, const float* __restrict__ bias, const float* __restrict__ residual,
+            const float* __restrict__ scales, int rowsPerScale, int rows, int dim)
+        {
+            const int d4 = dim / 4;
+            const long long total = (long long)rows * d4;
+            for (long long i = global_id(); i < total; i += grid_stride())
+            {
+                const float s = scales == nullptr ? 1.f : scales[(int)(i / d4) / rowsPerScale];
+                const float4 r = reinterpret_cast<const float4*>(residual)[i];
+                float4 b = reinterpret_cast<float4*>(y)[i];
+                if (bias != nullptr)
+                {
+                    const float4 c = reinterpret_cast<const float4*>(bias)[i % d4];
+                    b.x += c.x; b.y += c.y; b.z += c.z; b.w += c.w;
+                }
+                b.x = fmaf(b.x, s, r.x); b.y = fmaf(b.y, s, r.y); b.z = fmaf(b.z, s, r.z); b.w = fmaf(b.w, s, r.w);
+                reinterpret_cast<float4*>(y)[i] = b;
+            }
+        }
+
+        // y = x + s[row / rowsPerScale] (branch + bias) with a bf16 branch (a GEMM's bf16 output, or the unfused ResidualAdd
+        // with bias null) into the fp32 stream y (not x: the LayerNorm backward reads x). fma order as dino_bias_residual_add.
+        // Grid-stride over four columns at a time (dim % 4 == 0).
+        extern "C" __global__ void __launch_bounds__(256) dino_residual_add_bf16(const float* __restrict__ x, const unsigned short* __restrict__ branch,
+            const float* __restrict__ bias, const float* __restrict__ scales, int rowsPerScale, float* __restrict__ y, int rows, int dim)
+        {
+            const int d4 = dim / 4;
+            const long long total = (long long)rows * d4;
+            for (long long i = global_id(); i < total; i += grid_stride())
+            {
+                const float s = scales == nullptr ? 1.f : scales[(int)(i / d4) / rowsPerScale];
+                const float4 a = reinterpret_cast<const float4*>(x)[i];
+                float4 b = dino_load_bf16x4(branch + 4 * i);
+                if (bias != nullptr)
+                {
+                    const float4 c = reinterpret_cast<const float4*>(bias)[i % d4];
+                    b.x += c.x; b.y += c.y; b.z += c.z; b.w += c.w;
+                }
+                reinterpret_cast<float4*>(y)[i] = make_float4(fmaf(b.x, s, a.x), fmaf(b.y, s, a.y), fmaf(b.z, s, a.z), fmaf(b.w, s, a.w));
+            }
+        }
+
+        // dino_l2_normalize of a bf16 x writing the bf16 bottleneck y; norms fp32. Warp per row, 8 rows per block, any dim.
+        extern "C" __global__ void __launch_bounds__(256) dino_l2_normalize_bf16(const unsigned short* __restrict__ x, unsigned short* __restrict__ y, float* __restrict__ norms,
+            int rows, int dim)
+        {
+            const int lane = threadIdx.x & 31;
+            const int row = blockIdx.x * 8 + (threadIdx.x >> 5);
+            if (row >= rows) return;
+            const unsigned short* xr = x + (long long)row * dim;
+            float s = 0.f;
+            for (int j = lane; j < dim; j += 32) { const float v = dino_bf16_to_f32(xr[j]); s = fmaf(v, v, s); }
+            const float norm = sqrtf(warp_sum(s));
+            if (lane == 0) norms[row] = norm;
+            const float inv = 1.0f / fmaxf(norm, 1e-12f);
+            unsigned short* yr = y + (long long)row * dim;
+            for (int j = lane; j < dim; j += 32) yr[j] = dino_f32_to_bf16(dino_bf16_to_f32(xr[j]) * inv);
+        }
+
+        // dino_weight_norm from the fp32 master g and v, writing the bf16 last layer w (the logits GEMM's operand); vNorms fp32.
+        // Warp per row, 8 rows per block.
+        extern "C" __global__ void __launch_bounds__(256) dino_weight_norm_bf16(const float* __restrict__ g, const float* __restrict__ v, unsigned short* __restrict__ w,
+            float* __restrict__ vNorms, int rows, int cols)
+        {
+            const int lane = threadIdx.x & 31;
+            const int row = blockIdx.x * 8 + (threadIdx.x >> 5);
+            if (row >= rows) return;
+            const float* vr = v + (long long)row * cols;
+            float s = 0.f;
+            for (int j = lane; j < cols; j += 32) s = fmaf(vr[j], vr[j], s);
+            const float norm = sqrtf(warp_sum(s));
+            if (lane == 0) vNorms[row] = norm;
+            const float scale = g[row] / norm;
+            unsigned short* wr = w + (long long)row * cols;
+            for (int j = lane; j < cols; j += 32) wr[j] = dino_f32_to_bf16(vr[j] * scale);
+        }
+
+        // ---- bf16 backward kernels --------------------------------------------------------------------------------------
+
+        // dpre = bf16(dy gelu'(pre)) for a bf16 dy (a GEMM's bf16 output, or the unfused GeluGrad) and the bf16 pre-activation:
+        // the LinearInputGradGelu epilogue. dy and dpre may be one buffer (each thread reads its elements before writing them).
+        // Grid-stride over groups of four with a scalar tail.
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+        {
+            const long long n4 = count / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride())
+            {
+                const float4 g = dino_load_bf16x4(dy + 4 * i);
+                const float4 p = dino_load_bf16x4(pre + 4 * i);
+                dino_store_bf16x4(dpre + 4 * i, make_float4(g.x * gelu_grad_f(p.x), g.y * gelu_grad_f(p.y), g.z * gelu_grad_f(p.z), g.w * gelu_grad_f(p.w)));
+            }
+            for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride())
+                dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(dino_bf16_to_f32(pre[i])));
+        }
+
+        // dino_gelu_grad_bf16 for a GEMM that wrote its fp32 result dy: dpre = bf16(dy gelu'(pre)), one rounding only.
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_f32_bf16(const float* __restrict__ dy, const unsigned short* __restrict__ pre, unsigned short* __restrict__ dpre,
+            long long count)
+        {
+            const long long n4 = count / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride())
+            {
+                const float4 g = reinterpret_cast<const float4*>(dy)[i];
+                const float4 p = dino_load_bf16x4(pre + 4 * i);
+                dino_store_bf16x4(dpre + 4 * i, make_float4(g.x * gelu_grad_f(p.x), g.y * gelu_grad_f(p.y), g.z * gelu_grad_f(p.z), g.w * gelu_grad_f(p.w)));
+            }
+            for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride()) dpre[i] = dino_f32_to_bf16(dy[i] * gelu_grad_f(dino_bf16_to_f32(pre[i])));
+        }
+
+        // y = bf16(s[row / rowsPerScale] x), or bf16(x) when scales is null: a residual branch's gradient (the bf16 operand of
+        // its GEMMs) from the fp32 residual-stream gradient. Grid-stride over four columns at a time (dim % 4 == 0).
+        extern "C" __global__ void __launch_bounds__(256) dino_scale_rows_bf16(const float* __restrict__ x, const float* __restrict__ scales, int rowsPerScale,
+            unsigned short* __restrict__ y, int rows, int dim)
+        {
+            const int d4 = dim / 4;
+            const long long total = (long long)rows * d4;
+            for (long long i = global_id(); i < total; i += grid_stride())
+            {
+                const float s = scales == nullptr ? 1.f : scales[(int)(i / d4) / rowsPerScale];
+                const float4 a = reinterpret_cast<const float4*>(x)[i];
+                dino_store_bf16x4(y + 4 * i, make_float4(s * a.x, s * a.y, s * a.z, s * a.w));
+            }
+        }
+
+        // dino_bias_grad of a bf16 dy: partial column sums (fp32, in the same order) into dino_scratch, then dino_reduce_partials.
+        // Block (x: 32 columns, y: a chunk of rows).
+        extern "C" __global__ void __launch_bounds__(256) dino_bias_grad_bf16(const unsigned short* __restrict__ dy, int rows, int cols)
+        {
+            __shared__ float partial[8][32];
+            const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+            const int col = blockIdx.x * 32 + lane;
+            const int per = (rows + gridDim.y - 1) / gridDim.y;
+            const int r0 = blockIdx.y * per, r1 = min(rows, r0 + per);
+            float s = 0.f;
+            if (col < cols)
+                for (int r = r0 + warp; r < r1; r += 8) s += dino_bf16_to_f32(dy[(long long)r * cols + col]);
+            partial[warp][lane] = s;
+            __syncthreads();
+            if (warp == 0 && col < cols)
+            {
+                float t = 0.f;
+        #pragma unroll
+                for (int w = 0; w < 8; w++) t += partial[w][lane];
+                dino_scratch[(long long)blockIdx.y * cols + col] = t;
+            }
+        }
+
+        // dino_layernorm_grad reading the bf16 dy (the input gradient of the GEMM after the norm) with the fp32 x, mean and
+        // rstd; dx (+)= into the fp32 residual-stream gradient; dgamma/dbeta partials per chunk into dino_scratch for
+        // dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel.
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+        {
+            constexpr int PL = (DINO_D + 31) / 32;
+            __shared__ float partial[2 * DINO_D];
+            const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+            const int per = (rows + gridDim.x - 1) / gridDim.x;
+            const int r0 = blockIdx.x * per, r1 = min(rows, r0 + per);
+            float g[PL], dg[PL], db[PL];
+        #pragma unroll
+            for (int k = 0; k < PL; k++) { const int j = lane + 32 * k; g[k] = j < DINO_D ? gamma[j] : 0.f; dg[k] = 0.f; db[k] = 0.f; }
+            for (int r = r0 + warp; r < r1; r += 8)
+            {
+                const float* xr = x + (long long)r * DINO_D;
+                const unsigned short* dyr = dy + (long long)r * DINO_D;
+                const float m = mean[r], rs = rstd[r];
+                float xh[PL], dh[PL];
+                float s1 = 0.f, s2 = 0.f;
+        #pragma unroll
+                for (int k = 0; k < PL; k++)
+                {
+                    const int j = lane + 32 * k;
+                    const float d = j < DINO_D ? dino_bf16_to_f32(dyr[j]) : 0.f;
+                    xh[k] = j < DINO_D ? (xr[j] - m) * rs : 0.f;
+                    dh[k] = d * g[k];
+                    dg[k] = fmaf(d, xh[k], dg[k]);
+                    db[k] += d;
+                    s1 += dh[k];
+                    s2 = fmaf(dh[k], xh[k], s2);
+                }
+                s1 = warp_sum(s1) * (1.0f / DINO_D);
+                s2 = warp_sum(s2) * (1.0f / DINO_D);
+                float* dxr = dx + (long long)r * DINO_D;
+        #pragma unroll
+                for (int k = 0; k < PL; k++)
+                {
+                    const int j = lane + 32 * k;
+                    if (j >= DINO_D) continue;
+                    const float v = rs * (dh[k] - s1 - xh[k] * s2);
+                    dxr[j] = accumulate ? dxr[j] + v : v;
+                }
+            }
+            for (int w = 0; w < 8; w++)
+            {
+                if (warp == w)
+                {
+        #pragma unroll
+                    for (int k = 0; k < PL; k++)
+                    {
+                        const int j = lane + 32 * k;
+                        if (j >= DINO_D) continue;
+                        partial[j] = w == 0 ? dg[k] : partial[j] + dg[k];
+                        partial[DINO_D + j] = w == 0 ? db[k] : partial[DINO_D + j] + db[k];
+                    }
+                }
+                __syncthreads();
+            }
+            for (int j = threadIdx.x; j < 2 * DINO_D; j += blockDim.x) dino_scratch[(long long)blockIdx.x * 2 * DINO_D + j] = partial[j];
+        }
+
+        // dino_assemble_tokens_grad writing the patch-token gradient in bf16 (the patch-embedding weight gradient's operand);
+        // the parameter gradients dCls, dPosCls, dPosPatches stay fp32 (+=, images summed in order).
+        extern "C" __global__ void __launch_bounds__(256) dino_assemble_tokens_grad_bf16(const float* __restrict__ dTokens, unsigned short* __restrict__ dPatchTokens,
+            float* __restrict__ dCls, float* __restrict__ dPosCls, float* __restrict__ dPosPatches, int units, int patches)
+        {
+            const long long i = global_id();
+            if (i >= (long long)(patches + 1) * DINO_D) return;
+            const int t = (int)(i / DINO_D), j = (int)(i % DINO_D);
+            const long long stride = (long long)(patches + 1) * DINO_D;
+            float s = 0.f;
+            for (int b = 0; b < units; b++)
+            {
+                const float v = dTokens[b * stride + i];
+                s += v;
+                if (t > 0) dPatchTokens[((long long)b * patches + t - 1) * DINO_D + j] = dino_f32_to_bf16(v);
+            }
+            if (t == 0) { dCls[j] += s; dPosCls[j] += s; }
+            else dPosPatches[(long long)(t - 1) * DINO_D + j] += s;
+        }
+
+        // dino_l2_normalize_grad with bf16 dy and x (the saved head output) and fp32 norms, writing the bf16 dx (the operand of
+        // the head's last Linear backward). Warp per row, 8 rows per block.
+        extern "C" __global__ void __launch_bounds__(256) dino_l2_normalize_grad_bf16(const unsigned short* __restrict__ dy, const unsigned short* __restrict__ x,
+            const float* __restrict__ norms, unsigned short* __restrict__ dx, int rows, int dim)
+        {
+            const int lane = threadIdx.x & 31;
+            const int row = blockIdx.x * 8 + (threadIdx.x >> 5);
+            if (row >= rows) return;
+            const unsigned short* xr = x + (long long)row * dim;
+            const unsigned short* dyr = dy + (long long)row * dim;
+            unsigned short* dxr = dx + (long long)row * dim;
+            const float n = norms[row];
+            if (n > 1e-12f)
+            {
+                float s = 0.f;
+                for (int j = lane; j < dim; j += 32) s = fmaf(dino_bf16_to_f32(xr[j]), dino_bf16_to_f32(dyr[j]), s);
+                const float dot = warp_sum(s);
+                const float a = 1.0f / n, b = -dot / (n * n * n);
+                for (int j = lane; j < dim; j += 32) dxr[j] = dino_f32_to_bf16(fmaf(dino_bf16_to_f32(dyr[j]), a, dino_bf16_to_f32(xr[j]) * b));
+            }
+            else
+                for (int j = lane; j < dim; j += 32) dxr[j] = dino_f32_to_bf16(dino_bf16_to_f32(dyr[j]) * 1e12f);
+        }
+
+        // ---- training-step kernels with bf16 copies ---------------------------------------------------------------------
+
+        // dino_loss_student writing dStudent in bf16 (the operand of the head's last-layer gradient GEMMs). The exponentials are
+        // recomputed in the last pass instead of kept in dStudent, so every fp32 value is dino_loss_student's bit for bit and
+        // dStudent is its bf16 rounding; rowLoss is identical. grid (crops B), block 512, after dino_loss_teacher.
+        extern "C" __global__ void __launch_bounds__(512) dino_loss_student_bf16(const float* __restrict__ student, const float* __restrict__ teacherProbs,
+            unsigned short* __restrict__ dStudent, double* __restrict__ rowLoss, int batch, float invStudentTemp, float gradScale)
+        {
+            __shared__ double sd[32];
+            __shared__ float sf[32];
+            constexpr int K4 = DINO_K / 4;
+            const int row = blockIdx.x, v = row / batch, b = row % batch;
+            const float4* s4 = reinterpret_cast<const float4*>(student + (long long)row * DINO_K);
+            unsigned short* d = dStudent + (long long)row * DINO_K;
+            const float4* p0 = v == 0 ? nullptr : reinterpret_cast<const float4*>(teacherProbs + (long long)b * DINO_K);
+            const float4* p1 = v == 1 ? nullptr : reinterpret_cast<const float4*>(teacherProbs + (long long)(batch + b) * DINO_K);
+            float m = DINO_NEG_INF;
+            for (int j = threadIdx.x; j < K4; j += blockDim.x)
+            {
+                const float4 a = s4[j];
+                m = fmaxf(fmaxf(m, fmaxf(a.x * invStudentTemp, a.y * invStudentTemp)), fmaxf(a.z * invStudentTemp, a.w * invStudentTemp));
+            }
+            m = block_max(m, sf);
+            double s = 0.0;
+            for (int j = threadIdx.x; j < K4; j += blockDim.x)
+            {
+                const float4 a = s4[j];
+                const float4 e = make_float4(expf(a.x * invStudentTemp - m), expf(a.y * invStudentTemp - m), expf(a.z * invStudentTemp - m), expf(a.w * invStudentTemp - m));
+                s += ((double)e.x + e.y) + ((double)e.z + e.w);
+            }
+            const double sum = block_sum_d(s, sd);
+            const float pairs = p0 != nullptr && p1 != nullptr ? 2.f : 1.f;
+            const float qScale = (float)(pairs / sum);
+            double pg = 0.0, pp = 0.0;
+            for (int j = threadIdx.x; j < K4; j += blockDim.x)
+            {
+                const float4 a = s4[j];
+                const double g0 = (double)m - a.x * invStudentTemp, g1 = (double)m - a.y * invStudentTemp;
+                const double g2 = (double)m - a.z * invStudentTemp, g3 = (double)m - a.w * invStudentTemp;
+                float4 target = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (p0 != nullptr)
+                {
+                    const float4 q = p0[j];
+                    pg += q.x * g0 + q.y * g1 + q.z * g2 + q.w * g3;
+                    pp += ((double)q.x + q.y) + ((double)q.z + q.w);
+                    target = q;
+                }
+                if (p1 != nullptr)
+                {
+                    const float4 q = p1[j];
+                    pg += q.x * g0 + q.y * g1 + q.z * g2 + q.w * g3;
+                    pp += ((double)q.x + q.y) + ((double)q.z + q.w);
+                    target.x += q.x; target.y += q.y; target.z += q.z; target.w += q.w;
+                }
+                float4 e = make_float4(expf(a.x * invStudentTemp - m), expf(a.y * invStudentTemp - m), expf(a.z * invStudentTemp - m), expf(a.w * invStudentTemp - m));
+                e.x = (e.x * qScale - target.x) * gradScale; e.y = (e.y * qScale - target.y) * gradScale;
+                e.z = (e.z * qScale - target.z) * gradScale; e.w = (e.w * qScale - target.w) * gradScale;
+                dino_store_bf16x4(d + 4 * j, e);
+            }
+            pg = block_sum_d(pg, sd);
+            pp = block_sum_d(pp, sd);
+            if (threadIdx.x == 0) rowLoss[row] = pg + pp * log(sum);
+        }
+
+        // dino_adamw that also writes the bf16 copy of every parameter it updates (same flat layout): the student's GEMM operands.
+        // The fp32 update is dino_adamw's, operation for operation. Tensors it skips (frozen, inactive) keep their copy, so the
+        // copy is made whole once with dino_convert_f32_to_bf16 over the flat buffer when the parameters are set.
+        extern "C" __global__ void __launch_bounds__(256) dino_adamw_bf16(float* __restrict__ parameters, unsigned short* __restrict__ parametersBf16,
+            const float* __restrict__ gradients, float* __restrict__ m, float* __restrict__ v, const float* __restrict__ hyper, float beta1, float beta2, float eps)
+        {
+            const int t = chunk_tensor(blockIdx.x);
+            if (hyper[4 * t + 3] == 0.f || !c_tensor_trainable[t]) return;
+            const float stepSize = hyper[4 * t], sqrtBias2 = hyper[4 * t + 1], keep = hyper[4 * t + 2];
+            const float c1 = 1.f - beta1, c2 = 1.f - beta2;
+            const long long start = (long long)(blockIdx.x - c_tensor_first_chunk[t]) * DINO_CHUNK;
+            const long long end = min((long long)c_tensor_count[t], start + DINO_CHUNK);
+            const long long o = c_tensor_offset[t];
+            for (long long i = o + start + threadIdx.x; i < o + end; i += blockDim.x)
+            {
+                const float gi = gradients[i];
+                const float mi = __fadd_rn(__fmul_rn(beta1, m[i]), __fmul_rn(c1, gi));
+                const float vi = __fadd_rn(__fmul_rn(beta2, v[i]), __fmul_rn(__fmul_rn(c2, gi), gi));
+                m[i] = mi;
+                v[i] = vi;
+                const float w = __fsub_rn(__fmul_rn(parameters[i], keep), __fdiv_rn(__fmul_rn(stepSize, mi), __fadd_rn(__fdiv_rn(__fsqrt_rn(vi), sqrtBias2), eps)));
+                parameters[i] = w;
+                parametersBf16[i] = dino_f32_to_bf16(w);
+            }
+        }
+
+        // dino_teacher_ema that also writes the bf16 copy of the whole teacher (the teacher's GEMM operands). Same grid and
+        // arithmetic as dino_teacher_ema.
+        extern "C" __global__ void __launch_bounds__(256) dino_teacher_ema_bf16(float* __restrict__ teacher, unsigned short* __restrict__ teacherBf16,
+            const float* __restrict__ student, long long length, float momentum)
+        {
+            const float rest = 1.f - momentum;
+            const long long n4 = length / 4;
+            for (long long i = global_id(); i < n4; i += grid_stride())
+            {
+                float4 t = reinterpret_cast<float4*>(teacher)[i];
+                const float4 s = reinterpret_cast<const float4*>(student)[i];
+                t.x = __fadd_rn(__fmul_rn(momentum, t.x), __fmul_rn(rest, s.x)); t.y = __fadd_rn(__fmul_rn(momentum, t.y), __fmul_rn(rest, s.y));
+                t.z = __fadd_rn(__fmul_rn(momentum, t.z), __fmul_rn(rest, s.z)); t.w = __fadd_rn(__fmul_rn(momentum, t.w), __fmul_rn(rest, s.w));
+                reinterpret_cast<float4*>(teacher)[i] = t;
+                dino_store_bf16x4(teacherBf16 + 4 * i, t);
+            }
+            for (long long i = n4 * 4 + global_id(); i < length; i += grid_stride())
+            {
+                const float t = __fadd_rn(__fmul_rn(momentum, teacher[i]), __fmul_rn(rest, student[i]));
+                teacher[i] = t;
+                teacherBf16[i] = dino_f32_to_bf16(t);
+            }
         }
         """;
     }
