@@ -17,6 +17,7 @@
 #include <memory>
 #include <thread>
 #include <vector>
+#include "bf16_shim.h" // the bf16 conversion instructions
 
 struct dim3 { unsigned x = 1, y = 1, z = 1; };
 inline thread_local dim3 threadIdx, blockIdx;
