@@ -5,11 +5,6 @@ namespace DinoCompiled.Cuda;
 /// <summary>The cuBLASLt calls <see cref="CublasLtGemm"/> makes, each checked (a failure throws <see cref="CudaException"/>).</summary>
 internal static unsafe class CublasLtApi
 {
-    public const CublasComputeType ComputeType32F = CublasComputeType.Compute32F;
-    public const CublasComputeType ComputeType32FFastTf32 = CublasComputeType.Compute32FFastTf32;
-    public const CublasComputeType ComputeType32FFast16BF = CublasComputeType.Compute32FFast16BF;
-    public const CudaDataType DataTypeFloat = CudaDataType.R32F;
-
     public static nint Create()
     {
         nint handle;
@@ -43,6 +38,14 @@ internal static unsafe class CublasLtApi
     public static void SetBias(nint descriptor, ulong bias)
     {
         CudaCheck.Cublas(CublasLtNative.cublasLtMatmulDescSetAttribute(descriptor, CublasLtMatmulDescAttribute.BiasPointer, &bias, sizeof(ulong)), "cublasLtMatmulDescSetAttribute(BiasPointer)");
+    }
+
+    /// <summary>CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE: the bias vector's cudaDataType (an int32; the default, -1, means D's type).</summary>
+    public static void SetBiasDataType(nint descriptor, CudaDataType type)
+    {
+        int value = (int)type;
+        CudaCheck.Cublas(CublasLtNative.cublasLtMatmulDescSetAttribute(descriptor, CublasLtMatmulDescAttribute.BiasDataType, &value, sizeof(int)),
+            "cublasLtMatmulDescSetAttribute(BiasDataType)");
     }
 
     public static nint CreateLayout(CudaDataType type, int rows, int columns, int ld)

@@ -18,6 +18,14 @@ public abstract class CudaOps
     public abstract void Gemm(int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta,
         CudaGemmEpilogue epilogue, Ptr bias, Ptr aux, int auxLd);
 
+    /// <summary>
+    /// The bf16 schedule's GEMM (docs/BF16.md): row-major C[m×n] = op(A)·op(B) (+ β C), the matrices stored as
+    /// <paramref name="types"/> says (bf16 operands accumulate in fp32), with cuBLASLt's bias epilogue when
+    /// <paramref name="bias"/> is set (n values of C's type); strides count values. GELU and residual epilogues are the
+    /// module's generated kernels, launched after it (exact erf GELU, drop path).
+    /// </summary>
+    public abstract void TypedGemm(CudaGemmDataTypes types, int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta, Ptr bias);
+
     /// <summary>Launches kernel <paramref name="kernel"/> (an index into the model's <see cref="CudaModuleSource.KernelNames"/>).</summary>
     public abstract void Launch(int kernel, uint gridX, uint gridY, uint blockX, uint sharedBytes, in KernelArgs args);
 }

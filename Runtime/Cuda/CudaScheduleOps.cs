@@ -63,6 +63,10 @@ public sealed class CudaScheduleOps : CudaOps, IDisposable
     }
 
     /// <inheritdoc/>
+    public override void TypedGemm(CudaGemmDataTypes types, int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta, Ptr bias) =>
+        _gemm.Run(types, m, n, k, a, lda, transA, b, ldb, transB, c, ldc, beta, bias);
+
+    /// <inheritdoc/>
     public override void Launch(int kernel, uint gridX, uint gridY, uint blockX, uint sharedBytes, in KernelArgs args) =>
         Module.Launch(kernel, gridX, gridY, blockX, sharedBytes, args);
 

@@ -259,7 +259,7 @@ def check_backward(m):
                    np.concatenate([a.ravel() for a in grads[0]]), np.concatenate([a.ravel() for a in grads[1]]))
 
 
-def check_step(m):
+def check_loss(m):
     K = m.K
     for batch, crops in ((2, 4),) if FAST else ((2, 2), (3, 4)):
         tau_s, tau_t = 0.1, 0.04
@@ -285,6 +285,8 @@ def check_step(m):
                     ref[v * batch:(v + 1) * batch] += q[v * batch:(v + 1) * batch] - t[i * batch:(i + 1) * batch]
         check_bf16(f"loss_student_bf16 B {batch} crops {crops} dStudent", ds, ref / (tau_s * 2 * (crops - 1) * batch), 1e-5)
 
+
+def check_parameter_passes(m):
     def table(name, typ):
         return np.array(re.search(r"__constant__ " + typ + " " + name + r"\[[^\]]*\] = \{ ([^}]*) \}", m.src).group(1).split(", "), np.int64)
     off, cnt, tr = table("c_tensor_offset", "long long"), table("c_tensor_count", "long long"), table("c_tensor_trainable", "int")
@@ -327,7 +329,7 @@ def check_step(m):
         check_bits(f"teacher_ema_bf16 length {length} writes nothing past the end", copy[length:], poisoned_bf16(L - length))
 
 
-CHECKS = [check_conversion, check_forward, check_head, check_backward, check_step]
+CHECKS = [check_conversion, check_forward, check_head, check_backward, check_loss, check_parameter_passes]
 
 
 def main():
@@ -346,8 +348,8 @@ def main():
         for c in CHECKS:
             if filt and not re.search(filt, c.__name__):
                 continue
-            if c is check_step and m.define("DINO_FLAT_LENGTH") > 4_000_000 and not filt:
-                print("check_step: skipped for this model (the parameter passes take minutes here; run with -k check_step)")
+            if c is check_parameter_passes and m.define("DINO_FLAT_LENGTH") > 4_000_000 and not filt:
+                print("check_parameter_passes: skipped for this model (minutes on the emulator; run with -k check_parameter_passes)")
                 continue
             print(c.__name__)
             c(m)

@@ -79,6 +79,7 @@ public sealed class CudaInteropShapeTests
 
         Assert.Equal(68, (int)CublasComputeType.Compute32F);
         Assert.Equal(77, (int)CublasComputeType.Compute32FFastTf32);
+        Assert.Equal(75, (int)CublasComputeType.Compute32FFast16BF);
         Assert.Equal(0, (int)CudaDataType.R32F);
         Assert.Equal(14, (int)CudaDataType.R16BF);
 
