@@ -56,7 +56,9 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         }
         catch (CheckpointException exception)
         {
-            // A full disk or a lost folder mid-run: one line; the save is atomic, so the previous checkpoint is intact.
+            // A full disk or a lost folder mid-run: one line (off the progress line); the save is atomic, so the previous
+            // checkpoint is intact.
+            ClearProgress();
             throw new CliException("train: " + exception.Message);
         }
     }
@@ -92,7 +94,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
 
     public void EpochDone(EpochReport report)
     {
-        _error.Write("\r" + new string(' ', 110) + "\r");
+        ClearProgress();
         var values = new Dictionary<string, double>
         {
             ["epoch"] = report.Epoch + 1, ["step"] = _trainer.Step, ["loss"] = report.MeanLoss, ["ln_k"] = report.LogOutDim,
@@ -131,6 +133,8 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             : $"k-NN top-1: {initial.KnnTopOne:P2} at initialization, {last.KnnTopOne:P2} after {last.Epoch + 1} epochs ({(last.KnnTopOne - initial.KnnTopOne) * 100:+0.00;-0.00} points)");
         _output.WriteLine($"checkpoint {Path.GetFullPath(CheckpointPath)}; metrics and plot in {Path.GetFullPath(_runDirectory)}");
     }
+
+    private void ClearProgress() => _error.Write("\r" + new string(' ', 110) + "\r");
 
     private TrainingState State() => new()
     {
