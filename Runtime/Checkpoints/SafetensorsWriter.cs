@@ -14,7 +14,7 @@ namespace DinoCompiled.Checkpoints;
 /// <summary>
 /// Writes a safetensors file: tensors are packed in the order they are added, after a JSON header padded with
 /// spaces so the data starts 8-byte aligned. Adding a tensor keeps a reference to its memory (no copy): the
-/// caller keeps it unchanged until <see cref="Write"/> returns. <see cref="Write"/> is atomic: a failure leaves
+/// caller keeps it unchanged until <see cref="Write(string)"/> returns. <see cref="Write(string)"/> is atomic: a failure leaves
 /// an existing file at the path untouched.
 /// </summary>
 public sealed class SafetensorsWriter
@@ -59,17 +59,26 @@ public sealed class SafetensorsWriter
     /// Writes the file atomically: to <c>path + ".tmp"</c> in the same directory, flushed to disk, then renamed over
     /// <paramref name="path"/>. If anything fails, the temporary file is deleted and a previous file is left as it was.
     /// </summary>
-    public void Write(string path)
+    public void Write(string path) => Write(path, null);
+
+    /// <summary>
+    /// <see cref="Write(string)"/>, with <paramref name="openTemporary"/> opening the temporary file (given its path)
+    /// instead of a <see cref="FileStream"/>: the seam through which tests make the write fail as a full disk does.
+    /// The rename still happens on the real file system, so the stream must write the file at that path.
+    /// </summary>
+    public void Write(string path, Func<string, Stream>? openTemporary)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string temporaryPath = path + ".tmp";
         try
         {
-            using (var stream = new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            using (var stream = openTemporary?.Invoke(temporaryPath)
+                                ?? new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 WriteTo(stream);
                 // On disk before the rename: after a crash the path holds either the old file or the whole new one.
-                stream.Flush(flushToDisk: true);
+                if (stream is FileStream file) file.Flush(flushToDisk: true);
+                else stream.Flush();
             }
             File.Move(temporaryPath, path, overwrite: true);
         }
@@ -80,7 +89,7 @@ public sealed class SafetensorsWriter
         }
     }
 
-    /// <summary>Writes the file's bytes to <paramref name="stream"/> (not atomic; <see cref="Write"/> is).</summary>
+    /// <summary>Writes the file's bytes to <paramref name="stream"/> (not atomic; <see cref="Write(string)"/> is).</summary>
     public void WriteTo(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

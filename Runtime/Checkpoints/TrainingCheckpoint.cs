@@ -60,11 +60,13 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// Writes <paramref name="state"/> to <paramref name="path"/> atomically (a temporary file, flushed, then renamed):
-    /// a failure at any point leaves a previous checkpoint at <paramref name="path"/> as it was.
+    /// a failure at any point leaves a previous checkpoint at <paramref name="path"/> as it was. Tests pass
+    /// <paramref name="openTemporary"/> (see <see cref="SafetensorsWriter.Write(string, Func{string, Stream})"/>), a
+    /// stream that fails as a full disk does; null opens a <see cref="FileStream"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The state does not fit the table (buffer lengths, step counts, model name, reserved metadata).</exception>
     /// <exception cref="CheckpointException">The file could not be written; the message names it.</exception>
-    public static void Save(string path, ParameterTable table, TrainingState state)
+    public static void Save(string path, ParameterTable table, TrainingState state, Func<string, Stream>? openTemporary = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(table);
@@ -96,7 +98,7 @@ public static class TrainingCheckpoint
 
         try
         {
-            writer.Write(path);
+            writer.Write(path, openTemporary);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

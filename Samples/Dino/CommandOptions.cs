@@ -13,8 +13,21 @@ public sealed class CommandOptions
 {
     private readonly string _command;
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Value)> _order = new();
 
     private CommandOptions(string command) => _command = command;
+
+    /// <summary>
+    /// Parses <paramref name="args"/> against <paramref name="spec"/>, then checks every path option given (in the order
+    /// given) by its kind, so that a bad path stops the command before it does any work.
+    /// </summary>
+    public static CommandOptions Parse(CommandSpec spec, string[] args)
+    {
+        var options = Parse(spec.Name, args, spec.Valued, spec.Flags);
+        foreach (var (name, value) in options._order)
+            if (spec.Paths.TryGetValue(name, out var kind)) CliPaths.Check(name, value, kind);
+        return options;
+    }
 
     /// <summary>Parses <paramref name="args"/>; <paramref name="valued"/> take a value, <paramref name="flags"/> do not.</summary>
     public static CommandOptions Parse(string command, string[] args, IReadOnlyCollection<string> valued, IReadOnlyCollection<string> flags)
@@ -28,6 +41,7 @@ public sealed class CommandOptions
                 throw new CliException($"{command}: unknown option '{arg}'; the options are: {string.Join(", ", valued.Concat(flags).OrderBy(o => o, StringComparer.Ordinal))}");
             if (i + 1 >= args.Length) throw new CliException($"{command}: option '{arg}' needs a value");
             options._values[arg] = args[++i];
+            options._order.Add((arg, args[i]));
         }
         return options;
     }

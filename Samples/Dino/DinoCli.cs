@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
@@ -22,7 +23,27 @@ public static class DinoCli
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Every command and its options, in the order of the usage text; <c>inspect</c> and <c>models</c> parse their own
+    /// few arguments (a model name, <c>--no-table</c>) and take no path. Tests walk this list to try every path option.
+    /// </summary>
+    public static readonly IReadOnlyList<CommandSpec> Commands =
+    [
+        new CommandSpec("inspect", valued: [], flags: ["--no-table"]),
+        new CommandSpec("models", valued: [], flags: []),
+        TrainCommand.Spec,
+        EvaluateCommand.KnnSpec,
+        EvaluateCommand.FeaturesSpec,
+        BenchStepCommand.Spec,
+        GpuCheckCommand.Spec,
+    ];
+
+    /// <summary>Runs one command line.</summary>
+    /// <param name="openCheckpointFile">
+    /// Opens the temporary file each training checkpoint is written to before its atomic rename; null (the program) for
+    /// a <see cref="FileStream"/>. Tests pass a stream that fails as a full disk does.
+    /// </param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -35,7 +56,7 @@ public static class DinoCli
             {
                 "inspect" => InspectCommand.Run(args.Skip(1).ToArray(), output, error),
                 "models" => ModelsCommand.Run(output),
-                "train" => TrainCommand.Run(args.Skip(1).ToArray(), output, error),
+                "train" => TrainCommand.Run(args.Skip(1).ToArray(), output, error, openCheckpointFile),
                 "eval" when args.Length > 1 && args[1] == "knn" => EvaluateCommand.RunKnn(args.Skip(2).ToArray(), output),
                 "eval" => Fail(error, "eval: the evaluations are: knn"),
                 "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
@@ -55,6 +76,12 @@ public static class DinoCli
             // A GPU failure mid-run (out of memory, a launch error) is one line naming the call and the CUDA error; the
             // last checkpoint is intact because checkpoints are written atomically.
             return Fail(error, exception.Message);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The net under the checks: every path is checked before work starts and the writers name their file,
+            // so this is a file that changed under a running command; still one line, never a stack trace.
+            return Fail(error, exception.Message.ReplaceLineEndings(" "));
         }
     }
 

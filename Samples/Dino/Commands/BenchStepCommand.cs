@@ -19,8 +19,8 @@ namespace DinoCompiled.Cli;
 /// </summary>
 public sealed class BenchStepCommand : IDinoModelVisitor
 {
-    private static readonly string[] s_valued = { "--model", "--batch", "--local-crops", "--steps", "--warmup", "--threads" };
-    private static readonly string[] s_flags = { "--no-torch" };
+    /// <summary>The options of <c>dino bench step</c> (no path options).</summary>
+    public static readonly CommandSpec Spec = new("bench step", valued: ["--model", "--batch", "--local-crops", "--steps", "--warmup", "--threads"], flags: ["--no-torch"]);
     private readonly TextWriter _output;
     private readonly int _batch, _localCrops, _steps, _warmup, _threads;
     private readonly string _model;
@@ -39,7 +39,7 @@ public sealed class BenchStepCommand : IDinoModelVisitor
 
     public static int Run(string[] args, TextWriter output)
     {
-        var options = CommandOptions.Parse("bench step", args, s_valued, s_flags);
+        var options = CommandOptions.Parse(Spec, args);
         var command = new BenchStepCommand(options, output);
         var model = ModelResolver.Resolve(command._model);
         ModelZoo.Visit(model.Name, command);

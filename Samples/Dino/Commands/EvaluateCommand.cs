@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using DinoCompiled.Checkpoints;
 using DinoCompiled.Compiled;
@@ -17,7 +18,17 @@ namespace DinoCompiled.Cli;
 /// </summary>
 public sealed class EvaluateCommand : IDinoModelVisitor
 {
-    private static readonly string[] s_valued = { "--checkpoint", "--data", "--k", "--t", "--split", "--out", "--threads", "--workers" };
+    /// <summary>The options of <c>dino eval knn</c>.</summary>
+    public static readonly CommandSpec KnnSpec = new("eval knn", valued: ["--k", "--t", "--threads", "--workers"], flags: [],
+        paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory });
+
+    /// <summary>The options of <c>dino features</c>.</summary>
+    public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--threads", "--workers"], flags: [],
+        paths: new Dictionary<string, PathKind>
+        {
+            ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
+        });
+
     private readonly CommandOptions _args;
     private readonly bool _features;
     private readonly TextWriter _output;
@@ -29,15 +40,16 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         _output = output;
     }
 
-    public static int RunKnn(string[] args, TextWriter output) => Run("eval knn", args, features: false, output);
+    public static int RunKnn(string[] args, TextWriter output) => Run(KnnSpec, args, features: false, output);
 
-    public static int RunFeatures(string[] args, TextWriter output) => Run("features", args, features: true, output);
+    public static int RunFeatures(string[] args, TextWriter output) => Run(FeaturesSpec, args, features: true, output);
 
-    private static int Run(string name, string[] args, bool features, TextWriter output)
+    private static int Run(CommandSpec spec, string[] args, bool features, TextWriter output)
     {
-        var options = CommandOptions.Parse(name, args, s_valued, Array.Empty<string>());
+        string name = spec.Name;
+        var options = CommandOptions.Parse(spec, args);
         string checkpoint = options.Text("--checkpoint");
-        if (!File.Exists(checkpoint)) throw new CliException($"{name}: no checkpoint '{checkpoint}'");
+        if (features) options.Text("--out");
         string model;
         try
         {
@@ -92,7 +104,14 @@ public sealed class EvaluateCommand : IDinoModelVisitor
             };
             string path = _args.Text("--out");
             var features = Features(dataset, out _);
-            NpyWriter.Write(path, features, dataset.Count, extractor.Dimension);
+            try
+            {
+                NpyWriter.Write(path, features, dataset.Count, extractor.Dimension);
+            }
+            catch (IOException exception)
+            {
+                throw new CliException("features: " + exception.Message.ReplaceLineEndings(" "));
+            }
             _output.WriteLine($"{path}: {dataset.Count:N0} x {extractor.Dimension} float32 teacher CLS features of the {split} split of {dataDescription}");
             return;
         }

@@ -16,8 +16,10 @@ namespace DinoCompiled.Cli;
 /// </summary>
 public sealed class GpuCheckCommand : ICudaModelVisitor
 {
-    private static readonly string[] s_valued = { "--models", "--modes", "--batch", "--local-crops", "--steps", "--warmup", "--json", "--timing-model" };
-    private static readonly string[] s_flags = { "--no-timing" };
+    /// <summary>The options of <c>dino gpu check</c>.</summary>
+    public static readonly CommandSpec Spec = new("gpu check",
+        valued: ["--models", "--modes", "--batch", "--local-crops", "--steps", "--warmup", "--timing-model"], flags: ["--no-timing"],
+        paths: new Dictionary<string, PathKind> { ["--json"] = PathKind.OutputFile });
     private readonly TextWriter _output;
     private readonly CudaDevice _device;
     private readonly CudaPrecision[] _modes;
@@ -35,7 +37,7 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
 
     public static int Run(string[] args, TextWriter output)
     {
-        var options = CommandOptions.Parse("gpu check", args, s_valued, s_flags);
+        var options = CommandOptions.Parse(Spec, args);
         var models = options.Text("--models", "fmnist-tiny,vit-small-16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var modes = options.Text("--modes", "fp32,tf32,bf16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(m => Enum.TryParse<CudaPrecision>(m, ignoreCase: true, out var mode) ? mode : throw new CliException($"gpu check: --modes takes fp32, tf32 and bf16, not '{m}'")).ToArray();
@@ -59,7 +61,17 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
                 command._warmup = options.Int("--warmup", 3, minimum: 1);
                 CudaModelZoo.Visit(ModelResolver.Resolve(options.Text("--timing-model", "vit-small-16")).Name, command);
             }
-            if (options.Has("--json")) command.WriteJson(options.Text("--json"));
+            if (options.Has("--json"))
+            {
+                try
+                {
+                    command.WriteJson(options.Text("--json"));
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"gpu check: --json: {options.Text("--json")}: could not be written: {exception.Message.ReplaceLineEndings(" ")}");
+                }
+            }
             int failures = command._conformance.Count(r => !r.Pass);
             output.WriteLine(failures == 0 ? "conformance: every tensor within its bound" : $"conformance: {failures} tensor(s) out of bounds");
             return failures == 0 ? DinoCli.Success : 1;

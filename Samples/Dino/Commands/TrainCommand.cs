@@ -18,29 +18,41 @@ namespace DinoCompiled.Cli;
 /// </summary>
 public sealed class TrainCommand : IDinoModelVisitor
 {
-    private static readonly string[] s_valued =
-    {
-        "--model", "--data", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
-        "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
-        "--student-temp", "--seed", "--threads", "--workers", "--out", "--resume", "--knn-k", "--knn-t", "--on-unreadable",
-        "--max-steps", "--device", "--precision",
-    };
-    private static readonly string[] s_flags = { "--no-init-eval" };
+    /// <summary>The options of <c>dino train</c>; every recipe default of DINO-SPEC.md is one.</summary>
+    public static readonly CommandSpec Spec = new("train",
+        valued:
+        [
+            "--model", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
+            "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
+            "--student-temp", "--seed", "--threads", "--workers", "--knn-k", "--knn-t", "--on-unreadable", "--max-steps", "--device", "--precision",
+        ],
+        flags: ["--no-init-eval"],
+        paths: new Dictionary<string, PathKind>
+        {
+            ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputDirectory, ["--resume"] = PathKind.InputFile,
+        });
+
+    /// <summary>The files a run writes in its run folder (checkpoint, metrics, plot): none may be a directory.</summary>
+    public static readonly string[] RunFiles = { "checkpoint.safetensors", "metrics.jsonl", "training.png" };
+
     private readonly CommandOptions _args;
     private readonly TextWriter _output, _error;
+    private readonly Func<string, Stream>? _openCheckpointFile;
     private TrainingOptions _options = new();
 
-    private TrainCommand(CommandOptions args, TextWriter output, TextWriter error)
+    private TrainCommand(CommandOptions args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile)
     {
         _args = args;
+        _openCheckpointFile = openCheckpointFile;
         _output = output;
         _error = error;
     }
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="openCheckpointFile">Opens the temporary file a checkpoint is written to (tests inject a full disk); null: a FileStream.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile = null)
     {
-        var options = CommandOptions.Parse("train", args, s_valued, s_flags);
-        var command = new TrainCommand(options, output, error);
+        var options = CommandOptions.Parse(Spec, args);
+        var command = new TrainCommand(options, output, error, openCheckpointFile);
         var model = ModelResolver.Resolve(options.Text("--model", "fmnist-tiny"));
         ModelZoo.Visit(model.Name, command);
         return DinoCli.Success;
@@ -59,11 +71,13 @@ public sealed class TrainCommand : IDinoModelVisitor
             "stop" => UnreadableImagePolicy.Stop,
             var other => throw new CliException($"train: --on-unreadable takes 'skip' or 'stop', not '{other}'"),
         };
+        // Checked before any work: the default run folder too, and no file the run writes may be a directory there.
+        string runDirectory = _args.Text("--out", Path.Combine("runs", description.Name));
+        if (!_args.Has("--out")) CliPaths.RequireOutputDirectory("--out", runDirectory);
+        foreach (string file in RunFiles) CliPaths.RequireNotDirectory("--out", Path.Combine(runDirectory, file));
         var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error);
         if (trainSet.Channels != a.Channels)
             throw new CliException($"train: {description.Name} takes {a.Channels}-channel images but the data has {trainSet.Channels} channel(s)");
-        string runDirectory = _args.Text("--out", Path.Combine("runs", description.Name));
-        Directory.CreateDirectory(runDirectory);
 
         var config = new MultiCropConfig
         {
@@ -83,7 +97,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
         trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
             batches.IterationsPerEpoch, trainer.Student.Span, _output);
-        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages);
+        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages, _openCheckpointFile);
 
         if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
         var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);

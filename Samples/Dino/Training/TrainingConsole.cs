@@ -23,11 +23,13 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     private readonly TextWriter _output, _error;
     private readonly LoaderEvaluationImages _train, _test;
     private readonly MetricsLog _metrics;
+    private readonly Func<string, Stream>? _openCheckpointFile;
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
 
     public TrainingConsole(Trainer<TModel> trainer, TrainingOptions options, string runDirectory, TextWriter output, TextWriter error,
-        LoaderEvaluationImages train, LoaderEvaluationImages test)
+        LoaderEvaluationImages train, LoaderEvaluationImages test, Func<string, Stream>? openCheckpointFile = null)
     {
+        _openCheckpointFile = openCheckpointFile;
         _trainer = trainer;
         _options = options;
         _runDirectory = runDirectory;
@@ -48,7 +50,17 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         var state = State();
         // DINO's "epoch" is the next epoch to start; a run stopped mid-epoch resumes inside it from "step".
         state.Epoch = (int)(_trainer.Step / _trainer.Schedules.IterationsPerEpoch);
-        TrainingCheckpoint.Save(CheckpointPath, _trainer.Parameters, state);
+        try
+        {
+            TrainingCheckpoint.Save(CheckpointPath, _trainer.Parameters, state, _openCheckpointFile);
+        }
+        catch (CheckpointException exception)
+        {
+            // A full disk or a lost folder mid-run: one line (off the progress line); the save is atomic, so the previous
+            // checkpoint is intact.
+            ClearProgress();
+            throw new CliException("train: " + exception.Message);
+        }
     }
 
     /// <summary>Loads a checkpoint of this model into the trainer; the run continues from its step.</summary>
@@ -82,7 +94,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
 
     public void EpochDone(EpochReport report)
     {
-        _error.Write("\r" + new string(' ', 110) + "\r");
+        ClearProgress();
         var values = new Dictionary<string, double>
         {
             ["epoch"] = report.Epoch + 1, ["step"] = _trainer.Step, ["loss"] = report.MeanLoss, ["ln_k"] = report.LogOutDim,
@@ -93,7 +105,14 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             values["teacher_mean_entropy"] = collapse.MeanDistributionEntropy;
             if (collapse.TeacherStudentKl is double kl) values["teacher_student_kl"] = kl;
         }
-        _metrics.Append("epoch", values);
+        try
+        {
+            _metrics.Append("epoch", values);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"train: {Path.Combine(_runDirectory, "metrics.jsonl")}: could not be written (the checkpoint of this epoch is saved): {exception.Message.ReplaceLineEndings(" ")}");
+        }
         if (report.Epoch < 0)
             _output.WriteLine($"  initialization: k-NN top-1 {report.KnnTopOne:P2}");
         else
@@ -114,6 +133,8 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             : $"k-NN top-1: {initial.KnnTopOne:P2} at initialization, {last.KnnTopOne:P2} after {last.Epoch + 1} epochs ({(last.KnnTopOne - initial.KnnTopOne) * 100:+0.00;-0.00} points)");
         _output.WriteLine($"checkpoint {Path.GetFullPath(CheckpointPath)}; metrics and plot in {Path.GetFullPath(_runDirectory)}");
     }
+
+    private void ClearProgress() => _error.Write("\r" + new string(' ', 110) + "\r");
 
     private TrainingState State() => new()
     {
@@ -138,6 +159,14 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         new LineChart("DINO LOSS").Series("LOSS", (200, 60, 40), loss)
             .Reference("LN K", epochs.Count > 0 ? epochs[0]["ln_k"] : double.NaN, (120, 120, 120)).Draw(canvas, 0, 0, 450, 360);
         new LineChart("K-NN TOP-1 (%)").Series("TEACHER", (40, 90, 200), knn).Draw(canvas, 450, 0, 450, 360);
-        canvas.Save(Path.Combine(_runDirectory, "training.png"));
+        string path = Path.Combine(_runDirectory, "training.png");
+        try
+        {
+            canvas.Save(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"train: {path}: could not be written (the checkpoint of this epoch is saved): {exception.Message.ReplaceLineEndings(" ")}");
+        }
     }
 }
