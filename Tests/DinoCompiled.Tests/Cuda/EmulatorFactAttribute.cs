@@ -1,6 +1,5 @@
-using System;
-using System.Diagnostics;
 using System.IO;
+using DinoCompiled.Tests.Infrastructure;
 using Xunit;
 
 namespace DinoCompiled.Tests.Cuda;
@@ -13,38 +12,19 @@ namespace DinoCompiled.Tests.Cuda;
 public sealed class EmulatorFactAttribute : FactAttribute
 {
     /// <summary>The Python the emulator scripts are written for (Debian's, where python3-numpy installs).</summary>
-    public const string Python = "/usr/bin/python3";
+    public const string Python = NumpyFactAttribute.Python;
 
     private static readonly string? s_missing = Probe();
 
-    public EmulatorFactAttribute()
-    {
-        if (s_missing is not null && Environment.GetEnvironmentVariable("DINO_REQUIRE_EMULATOR") != "1") Skip = "needs the CUDA emulator's tools: " + s_missing;
-    }
+    public EmulatorFactAttribute() =>
+        Skip = MachineRequirement.SkipReason(s_missing is null ? null : "needs the CUDA emulator's tools: " + s_missing, "DINO_REQUIRE_EMULATOR",
+            "apt-get install g++ python3-numpy");
 
     private static string? Probe()
     {
-        if (!Succeeds("g++", "--version")) return "g++ is not on PATH";
+        if (!MachineRequirement.Succeeds("g++", "--version")) return "g++ is not on PATH";
         if (!File.Exists(Python)) return Python + " does not exist";
-        if (!Succeeds(Python, "-c", "import numpy")) return Python + " has no numpy";
+        if (!MachineRequirement.Succeeds(Python, "-c", "import numpy")) return Python + " has no numpy";
         return null;
-    }
-
-    private static bool Succeeds(string program, params string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in arguments) start.ArgumentList.Add(argument);
-            using var process = Process.Start(start);
-            if (process is null) return false;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            return process.WaitForExit(30_000) && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // not installed
-        }
     }
 }

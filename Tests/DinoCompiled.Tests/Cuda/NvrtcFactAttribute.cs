@@ -1,5 +1,5 @@
-using System;
 using DinoCompiled.Cuda;
+using DinoCompiled.Tests.Infrastructure;
 using Xunit;
 
 namespace DinoCompiled.Tests.Cuda;
@@ -13,7 +13,7 @@ public sealed class NvrtcFactAttribute : FactAttribute
     /// <summary>Skips unless NVRTC loads or is required.</summary>
     public NvrtcFactAttribute()
     {
-        if (!CudaLibraries.TryProbe(CudaLibrary.Nvrtc, out var probe) && Environment.GetEnvironmentVariable("DINO_REQUIRE_NVRTC") != "1")
-            Skip = probe.Message;
+        bool loaded = CudaLibraries.TryProbe(CudaLibrary.Nvrtc, out var probe);
+        Skip = MachineRequirement.SkipReason(loaded ? null : probe.Message, "DINO_REQUIRE_NVRTC", "apt-get install libnvrtc11.2, from Debian's non-free");
     }
 }

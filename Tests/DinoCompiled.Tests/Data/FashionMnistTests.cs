@@ -13,14 +13,9 @@ public sealed class FashionMnistTests
 {
     private static string Subset => Path.Combine(RepositoryPaths.Root, FashionMnist.BundledSubsetDirectory);
 
-    private static void RequireInstalled() =>
-        Assert.True(Directory.Exists(FashionMnist.InstalledDirectory),
-            $"{FashionMnist.InstalledDirectory} is missing: install Debian's dataset-fashion-mnist package.");
-
-    [Fact]
+    [FashionMnistFact]
     public void TheInstalledSet()
     {
-        RequireInstalled();
         var train = FashionMnist.Open(FashionMnist.InstalledDirectory, DatasetSplit.Train);
         var test = FashionMnist.Open(FashionMnist.InstalledDirectory, DatasetSplit.Test);
 
@@ -34,10 +29,9 @@ public sealed class FashionMnistTests
         Assert.All(Enumerable.Range(0, train.Count).GroupBy(train.Label), g => Assert.Equal(6000, g.Count()));
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void ThePublishedStatisticsAreTheTrainingSetsOwn()
     {
-        RequireInstalled();
         var measured = IdxDataset.Open(
             Path.Combine(FashionMnist.InstalledDirectory, "train-images-idx3-ubyte.gz"),
             Path.Combine(FashionMnist.InstalledDirectory, "train-labels-idx1-ubyte.gz")).Normalization;
@@ -45,10 +39,9 @@ public sealed class FashionMnistTests
         Assert.Equal(FashionMnist.Std, measured.Std[0], 3);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void TheBundledSubsetIsTheFirst900And200ImagesOfEachClass()
     {
-        RequireInstalled();
         foreach (var (split, perClass) in new[] { (DatasetSplit.Train, 900), (DatasetSplit.Test, 200) })
         {
             var subset = FashionMnist.Open(Subset, split);
