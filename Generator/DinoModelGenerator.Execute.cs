@@ -49,7 +49,7 @@ public sealed partial class DinoModelGenerator
         {
             _stageProbe?.Invoke("emitting");
             context.AddSource(ModelEmitter.HintName(model.Spec), ModelEmitter.Emit(model));
-            context.AddSource(CudaModelEmitter.HintName(model.Spec), CudaModelEmitter.Emit(model));
+            if (model.Schedule!.CudaMembers is not null) context.AddSource(CudaModelEmitter.HintName(model.Spec), CudaModelEmitter.Emit(model));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

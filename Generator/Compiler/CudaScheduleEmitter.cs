@@ -122,8 +122,8 @@ internal sealed class CudaScheduleEmitter
                 break;
             case OpKind.Attention:
             {
-                int qt = _module.QueryTiles[(n.Rows, n.HeadDim)];
-                Launch(CudaSourceEmitter.AttentionKernel("", n.Rows, n.HeadDim), Blocks(n.Rows, qt), "(uint)(u * " + n.Heads + ")", 256,
+                var tiles = _module.AttentionPlans[(n.Rows, n.HeadDim)];
+                Launch(CudaSourceEmitter.AttentionKernel("", n.Rows, n.HeadDim), Blocks(n.Rows, tiles.QueryTile), "(uint)(u * " + n.Heads + ")", 256,
                     ".Ptr(" + In(0) + ").Ptr(" + Out(0) + ").Ptr(" + Out(1) + ")");
                 break;
             }
@@ -188,11 +188,11 @@ internal sealed class CudaScheduleEmitter
             case OpKind.AttentionGrad:
             {
                 // dV reads the probabilities; the query kernel then overwrites them with dS, which dK reads.
-                int qt = _module.QueryTiles[(n.Rows, n.HeadDim)];
+                var tiles = _module.AttentionPlans[(n.Rows, n.HeadDim)];
                 string heads = "(uint)(u * " + n.Heads + ")";
-                Launch(CudaSourceEmitter.AttentionKernel("_grad_dv", n.Rows, n.HeadDim), Blocks(n.Rows, 32), heads, 256, ".Ptr(" + In(0) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
-                Launch(CudaSourceEmitter.AttentionKernel("_grad_dq", n.Rows, n.HeadDim), Blocks(n.Rows, qt), heads, 256, ".Ptr(" + In(0) + ").Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
-                Launch(CudaSourceEmitter.AttentionKernel("_grad_dk", n.Rows, n.HeadDim), Blocks(n.Rows, 32), heads, 256, ".Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
+                Launch(CudaSourceEmitter.AttentionKernel("_grad_dv", n.Rows, n.HeadDim), Blocks(n.Rows, tiles.KeyBlock), heads, 256, ".Ptr(" + In(0) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
+                Launch(CudaSourceEmitter.AttentionKernel("_grad_dq", n.Rows, n.HeadDim), Blocks(n.Rows, tiles.QueryTile), heads, 256, ".Ptr(" + In(0) + ").Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
+                Launch(CudaSourceEmitter.AttentionKernel("_grad_dk", n.Rows, n.HeadDim), Blocks(n.Rows, tiles.KeyBlock), heads, 256, ".Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + Out() + ")");
                 break;
             }
             case OpKind.ResizePositionsGrad:

@@ -21,13 +21,17 @@ internal static class ScheduleCompiler
         var w = new IndentedWriter();
         var plans = new List<SegmentPlan>();
         var cuda = new IndentedWriter();
-        var module = CudaSourceEmitter.Emit(model);
+        var attentionPlans = CudaBackendSupport.TryPlan(model.Spec, out string? cudaUnavailable);
+        var module = attentionPlans is null ? null : CudaSourceEmitter.Emit(model, attentionPlans);
         foreach (var (graph, plan, crop) in CompileGraphs(model))
         {
-            cuda.Line("// ---- " + graph.Name + " on the GPU: the same nodes, order and arena offsets as " + graph.Name + "Forward/Backward ----");
-            cuda.Line();
-            CudaScheduleEmitter.Emit(graph, plan, cuda, module, crop, model.Spec.EmbedDim);
-            cuda.Line();
+            if (module is not null)
+            {
+                cuda.Line("// ---- " + graph.Name + " on the GPU: the same nodes, order and arena offsets as " + graph.Name + "Forward/Backward ----");
+                cuda.Line();
+                CudaScheduleEmitter.Emit(graph, plan, cuda, module, crop, model.Spec.EmbedDim);
+                cuda.Line();
+            }
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +
                    CodeText.Long(plan.FixedFloats) + " + " + CodeText.Long(plan.FloatsPerUnit) + " floats per unit (" +
                    CodeText.Long(plan.UnplannedFloatsPerUnit) + " without reuse) ----");
@@ -38,7 +42,8 @@ internal static class ScheduleCompiler
                 graph.Forward.Count + graph.Backward.Count));
         }
         WriteDispatch(model.Spec, w);
-        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), CudaMembersWriter.Write(model.Spec, module, cuda.ToString()));
+        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString()),
+            cudaUnavailable);
     }
 
     /// <summary>Every segment after all passes: the backbone per compiled crop size, then the head (crop 0).</summary>

@@ -22,13 +22,12 @@ internal sealed class CudaSourceEmitter
     /// <summary>The most row chunks a deterministic column sum splits into (bias and LayerNorm parameter gradients).</summary>
     public const int MaxPartialChunks = 256;
 
-    private const int SharedLimitBytes = 48 * 1024;
-
     private readonly CompiledModel _model;
     private readonly List<string> _names = new();
     private readonly StringBuilder _text = new();
 
-    private CudaSourceEmitter(CompiledModel model) => _model = model;
+    private CudaSourceEmitter(CompiledModel model, IReadOnlyDictionary<(int Tokens, int HeadDim), AttentionTilePlan> attentionPlans) =>
+        (_model, AttentionPlans) = (model, attentionPlans);
 
     public IReadOnlyList<string> KernelNames => _names;
 
@@ -37,12 +36,13 @@ internal sealed class CudaSourceEmitter
     /// <summary>Chunks of the parameter passes over the whole table.</summary>
     public int ParameterChunks { get; private set; }
 
-    /// <summary>The attention instance of (tokens, head dim): its query tile.</summary>
-    public Dictionary<(int Tokens, int HeadDim), int> QueryTiles { get; } = new();
+    /// <summary>The attention instances, one per (tokens, head dim) of the model, with their tiles.</summary>
+    public IReadOnlyDictionary<(int Tokens, int HeadDim), AttentionTilePlan> AttentionPlans { get; }
 
-    public static CudaSourceEmitter Emit(CompiledModel model)
+    /// <summary>The module of a model <see cref="CudaBackendSupport"/> accepted, with the attention plans it made.</summary>
+    public static CudaSourceEmitter Emit(CompiledModel model, IReadOnlyDictionary<(int Tokens, int HeadDim), AttentionTilePlan> attentionPlans)
     {
-        var emitter = new CudaSourceEmitter(model);
+        var emitter = new CudaSourceEmitter(model, attentionPlans);
         emitter.Write();
         return emitter;
     }
@@ -62,8 +62,6 @@ internal sealed class CudaSourceEmitter
     {
         var spec = _model.Spec;
         int d = spec.EmbedDim;
-        if (d % 4 != 0) throw new InvalidOperationException("The CUDA backend needs an embedding width divisible by 4, not " + d + ".");
-        if (spec.Head.OutDim % 4 != 0) throw new InvalidOperationException("The CUDA backend needs an out_dim divisible by 4, not " + spec.Head.OutDim + ".");
 
         Line("// DinoCompiled.Generator: the CUDA module of '" + spec.ModelName + "' (" + spec.FullTypeName + ").");
         Line("// One self-contained translation unit for NVRTC: no #include; fp32 throughout; every kernel extern \"C\".");
@@ -157,44 +155,30 @@ internal sealed class CudaSourceEmitter
             }
         foreach (var (t, dh) in pairs)
         {
-            int qt = QueryTile(t, dh);
-            QueryTiles[(t, dh)] = qt;
+            var plan = AttentionPlans[(t, dh)];
             string scale = FloatBits((float)(1 / Math.Sqrt(dh)));
             string heads = "DINO_D / " + dh;
             string args = t + ", " + dh;
-            Line("// tokens " + t + ", head dim " + dh + ": query tile " + qt + ", grid (" + ((t + qt - 1) / qt) + ", units x heads); key tiles of 32, grid (" + ((t + 31) / 32) + ", units x heads)");
+            string queryArgs = args + ", " + plan.QueryTile + ", " + plan.KeyTile;
+            string keyArgs = args + ", " + plan.KeyBlock + ", " + plan.QueryChunk;
+            Line("// tokens " + t + ", head dim " + dh + ": query tile " + plan.QueryTile + ", key tile " + plan.KeyTile + ", grid (" + plan.QueryBlocks +
+                 ", units x heads); key block " + plan.KeyBlock + ", query chunk " + plan.QueryChunk + ", grid (" + plan.KeyBlocks + ", units x heads)");
             Line("extern \"C\" __global__ void __launch_bounds__(256) " + AttentionKernel("", t, dh) + "(const float* __restrict__ qkv, float* __restrict__ out, float* __restrict__ probs)");
-            Line("{ attention_forward<" + args + ", " + qt + ">(qkv, out, probs, " + scale + "); }");
+            Line("{ attention_forward<" + queryArgs + ">(qkv, out, probs, " + scale + "); }");
             Line("extern \"C\" __global__ void __launch_bounds__(256) " + AttentionKernel("_grad_dv", t, dh) + "(const float* __restrict__ dOut, const float* __restrict__ probs, float* __restrict__ dQkv)");
             Line("{");
             Line("    const int b = blockIdx.y / (" + heads + "), h = blockIdx.y % (" + heads + ");");
-            Line("    attention_grad_keys<" + args + ">(dOut + (long long)b * " + t + " * DINO_D + h * " + dh + ", DINO_D, probs, dQkv + (long long)b * " + t + " * 3 * DINO_D + 2 * DINO_D + h * " + dh + ", 1.0f);");
+            Line("    attention_grad_keys<" + keyArgs + ">(dOut + (long long)b * " + t + " * DINO_D + h * " + dh + ", DINO_D, probs, dQkv + (long long)b * " + t + " * 3 * DINO_D + 2 * DINO_D + h * " + dh + ", 1.0f);");
             Line("}");
             Line("extern \"C\" __global__ void __launch_bounds__(256) " + AttentionKernel("_grad_dq", t, dh) + "(const float* __restrict__ dOut, const float* __restrict__ qkv, float* __restrict__ probs, float* __restrict__ dQkv)");
-            Line("{ attention_grad_queries<" + args + ", " + qt + ">(dOut, qkv, probs, dQkv, " + scale + "); }");
+            Line("{ attention_grad_queries<" + queryArgs + ">(dOut, qkv, probs, dQkv, " + scale + "); }");
             Line("extern \"C\" __global__ void __launch_bounds__(256) " + AttentionKernel("_grad_dk", t, dh) + "(const float* __restrict__ qkv, const float* __restrict__ dS, float* __restrict__ dQkv)");
             Line("{");
             Line("    const int b = blockIdx.y / (" + heads + "), h = blockIdx.y % (" + heads + ");");
-            Line("    attention_grad_keys<" + args + ">(qkv + (long long)b * " + t + " * 3 * DINO_D + h * " + dh + ", 3 * DINO_D, dS, dQkv + (long long)b * " + t + " * 3 * DINO_D + DINO_D + h * " + dh + ", " + scale + ");");
+            Line("    attention_grad_keys<" + keyArgs + ">(qkv + (long long)b * " + t + " * 3 * DINO_D + h * " + dh + ", 3 * DINO_D, dS, dQkv + (long long)b * " + t + " * 3 * DINO_D + DINO_D + h * " + dh + ", " + scale + ");");
             Line("}");
             Line();
         }
-    }
-
-    /// <summary>The largest query tile whose scores, Q tile and one key tile fit in 48 KiB of static shared memory.</summary>
-    internal static int QueryTile(int tokens, int headDim)
-    {
-        if (256 % headDim != 0) throw new InvalidOperationException("The CUDA attention kernels need a head dim dividing 256, not " + headDim + ".");
-        int padded = (tokens + 31) / 32 * 32;
-        int rowsStep = 256 / headDim;
-        foreach (int qt in new[] { 32, 16, 8 })
-        {
-            if (qt % rowsStep != 0) continue;
-            if (qt > 8 && qt / 2 >= tokens) continue; // a smaller tile covers all the tokens
-            long bytes = 4L * (qt * (headDim + 1) + 32 * (headDim + 1) + (long)qt * padded);
-            if (bytes <= SharedLimitBytes) return qt;
-        }
-        throw new InvalidOperationException("The CUDA attention kernels cannot tile " + tokens + " tokens of head dim " + headDim + " in 48 KiB of shared memory.");
     }
 
     private void WriteResizeKernels()

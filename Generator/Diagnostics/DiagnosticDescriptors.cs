@@ -6,12 +6,13 @@ namespace DinoCompiled.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. Ids: DINO0xxx declarations and attributes, DINO1xxx shapes,
-/// DINO9xxx internal errors. Message arguments are always strings. Documented in docs/DIAGNOSTICS.md.
+/// DINO2xxx backends, DINO9xxx internal errors. Message arguments are always strings. Documented in docs/DIAGNOSTICS.md.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Declaration = "DinoCompiled.Declaration";
     private const string Shape = "DinoCompiled.Shape";
+    private const string Backend = "DinoCompiled.Backend";
     private const string Internal = "DinoCompiled.Internal";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error("DINO0001", Declaration,
@@ -106,6 +107,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ModelTooLarge = Error("DINO1008", Shape,
         "Model too large",
         "'{0}' is too large to compile: {1}");
+
+    public static readonly DiagnosticDescriptor CudaBackendUnavailable = new("DINO2001",
+        "The CUDA backend cannot serve the model",
+        "The CUDA backend cannot serve '{0}': {1}. The model compiles for the CPU only; it does not implement ICudaDinoModel.",
+        Backend, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor InternalError = Error("DINO9001", Internal,
         "The DINO generator failed",

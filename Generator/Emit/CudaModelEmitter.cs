@@ -32,7 +32,7 @@ internal static class CudaModelEmitter
     {
         using (w.Block("partial class " + model.Spec.ClassName + " : global::DinoCompiled.Cuda.ICudaDinoModel"))
         {
-            foreach (var line in model.Schedule!.CudaMembers.TrimEnd('\n').Split('\n')) w.Line(line);
+            foreach (var line in model.Schedule!.CudaMembers!.TrimEnd('\n').Split('\n')) w.Line(line);
         }
     }
 }

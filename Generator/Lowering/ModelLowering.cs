@@ -25,7 +25,9 @@ internal static class ModelLowering
                 return diagnostics.ToResult<CompiledModel>(null);
             }
             var model = new CompiledModel(spec, parameters, flatLength, FlopCounter.Count(spec));
-            return diagnostics.ToResult(model with { Schedule = ScheduleCompiler.Compile(model) });
+            var schedule = ScheduleCompiler.Compile(model);
+            if (schedule.CudaUnavailable is { } reason) diagnostics.Add(DiagnosticDescriptors.CudaBackendUnavailable, spec.Location, spec.ClassName, reason);
+            return diagnostics.ToResult(model with { Schedule = schedule });
         }
         catch (OverflowException)
         {
