@@ -9,7 +9,7 @@ namespace DinoCompiled.Generator.Cuda;
 /// The query kernels (forward, dQ) keep a query tile's scores for all keys on chip: QT rows of Q, KT rows of K or V,
 /// and QT x TP scores (TP = tokens rounded up to KT). The key kernels (dK, dV) own KB keys each and stage QC query rows
 /// of M and X at a time. Larger tiles reuse more of what they stage; a query tile twice the tokens is never taken
-/// (a smaller one covers them); accumulators per thread stay at most 32 so that nothing spills.
+/// (a smaller one covers them); accumulators per thread (on the width padded as <see cref="PaddedWidth"/>) stay at most 32 so that nothing spills.
 /// </para>
 /// </summary>
 internal sealed record AttentionTilePlan(int Tokens, int HeadDim, int QueryTile, int KeyTile, int KeyBlock, int QueryChunk)
@@ -24,6 +24,11 @@ internal sealed record AttentionTilePlan(int Tokens, int HeadDim, int QueryTile,
     public const int MaxOutputsPerThread = 32;
 
     private static readonly int[] s_tiles = { 32, 16, 8, 4, 2, 1 };
+
+    // Key tiles of the query kernels for a padded head dim (not a power of two): 16 is left out, since ptxas 11.8
+    // spilled 4 to 8 bytes in the forward and dQ kernels of tokens 122 / head dims 240 and 248 at 16 x 16 and not at
+    // 16 x 8 or 8 x 32 (measured with NVRTC; the sweep's NVRTC test guards every instance the sweep has).
+    private static readonly int[] s_paddedKeyTiles = { 32, 8, 4, 2, 1 };
 
     /// <summary>Shared memory of the forward and dQ kernels for the given tiles.</summary>
     public static long QueryKernelBytes(int tokens, int headDim, int queryTile, int keyTile) =>
@@ -41,8 +46,8 @@ internal sealed record AttentionTilePlan(int Tokens, int HeadDim, int QueryTile,
         foreach (int qt in s_tiles)
         {
             if (qt > 1 && qt / 2 >= tokens) continue; // a tile of half the rows covers all the tokens
-            if ((long)qt * headDim > (long)MaxOutputsPerThread * Threads) continue;
-            foreach (int kt in s_tiles)
+            if ((long)qt * PaddedWidth(headDim) > (long)MaxOutputsPerThread * Threads) continue;
+            foreach (int kt in PaddedWidth(headDim) == headDim ? s_tiles : s_paddedKeyTiles)
             {
                 if (QueryKernelBytes(tokens, headDim, qt, kt) > SharedLimitBytes) continue;
                 // The score phase has qt·kt products per key tile for 256 threads: prefer the first tiles that fill them.
@@ -54,7 +59,7 @@ internal sealed record AttentionTilePlan(int Tokens, int HeadDim, int QueryTile,
         int keyBlock = 0, queryChunk = 0;
         foreach (int kb in s_tiles)
         {
-            if ((long)kb * headDim > (long)MaxOutputsPerThread * Threads) continue;
+            if ((long)kb * PaddedWidth(headDim) > (long)MaxOutputsPerThread * Threads) continue;
             foreach (int qc in s_tiles)
             {
                 if (KeyKernelBytes(headDim, kb, qc) > SharedLimitBytes) continue;
@@ -70,6 +75,18 @@ internal sealed record AttentionTilePlan(int Tokens, int HeadDim, int QueryTile,
             return null;
         }
         return new AttentionTilePlan(tokens, headDim, queryTile, keyTile, keyBlock, queryChunk);
+    }
+
+    /// <summary>
+    /// The width a tile of <paramref name="width"/> columns is spread over the 256 threads with (the kernels' att_width):
+    /// the next power of two up to 256, a multiple of 256 beyond, so each thread's elements are known at compile time.
+    /// </summary>
+    public static int PaddedWidth(int width)
+    {
+        if (width > Threads) return (width + Threads - 1) / Threads * Threads;
+        int padded = 1;
+        while (padded < width) padded *= 2;
+        return padded;
     }
 
     /// <summary>Blocks along the tokens of the query kernels.</summary>

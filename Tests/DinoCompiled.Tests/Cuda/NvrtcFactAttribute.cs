@@ -11,9 +11,12 @@ namespace DinoCompiled.Tests.Cuda;
 public sealed class NvrtcFactAttribute : FactAttribute
 {
     /// <summary>Skips unless NVRTC loads or is required.</summary>
-    public NvrtcFactAttribute()
+    public NvrtcFactAttribute() => Skip = SkipReason();
+
+    /// <summary>Null when NVRTC loads or is required; else the probe's reason.</summary>
+    internal static string? SkipReason()
     {
         bool loaded = CudaLibraries.TryProbe(CudaLibrary.Nvrtc, out var probe);
-        Skip = MachineRequirement.SkipReason(loaded ? null : probe.Message, "DINO_REQUIRE_NVRTC", "apt-get install libnvrtc11.2, from Debian's non-free");
+        return MachineRequirement.SkipReason(loaded ? null : probe.Message, "DINO_REQUIRE_NVRTC", "apt-get install libnvrtc11.2, from Debian's non-free");
     }
 }

@@ -2,6 +2,8 @@
 // softmax, weighted values) whose backward is checked by central differences, at the
 // models' token counts and head sizes plus awkward ones.
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using DinoCompiled.Cpu;
 using Xunit;
 
@@ -9,7 +11,7 @@ namespace DinoCompiled.Tests.Kernels;
 
 public sealed class AttentionTests
 {
-    private static double[] ReferenceForward(double[] qkv, int batch, int tokens, int heads, int dh, out double[] probs)
+    internal static double[] ReferenceForward(double[] qkv, int batch, int tokens, int heads, int dh, out double[] probs)
     {
         int dim = heads * dh;
         var output = new double[batch * tokens * dim];
@@ -46,7 +48,7 @@ public sealed class AttentionTests
         double V(double[] x, int b, int t, int h, int d) => x[(b * tokens + t) * 3 * dim + 2 * dim + h * dh + d];
     }
 
-    private static double[] ReferenceBackward(double[] dOut, double[] qkv, int batch, int tokens, int heads, int dh)
+    internal static double[] ReferenceBackward(double[] dOut, double[] qkv, int batch, int tokens, int heads, int dh)
     {
         int dim = heads * dh;
         ReferenceForward(qkv, batch, tokens, heads, dh, out double[] probs);
@@ -83,6 +85,10 @@ public sealed class AttentionTests
         return dQkv;
     }
 
+    /// <summary>Every (tokens, head dim) of the architecture sweep (Compiled/ArchitectureSweep), with 2 heads.</summary>
+    public static IEnumerable<object[]> SweepShapes =>
+        DinoCompiled.Tests.Compiled.ArchitectureSweep.AttentionShapes.Select(s => new object[] { 1, s.Tokens, 2, s.HeadDim });
+
     [Fact]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
@@ -101,6 +107,7 @@ public sealed class AttentionTests
     [InlineData(1, 197, 6, 64)]  // ViT-S/16 global crops
     [InlineData(2, 13, 3, 5)]    // head size not a multiple of the vector width
     [InlineData(1, 70, 2, 24)]
+    [MemberData(nameof(SweepShapes))]
     public void MatchesReference(int batch, int tokens, int heads, int dh)
     {
         int dim = heads * dh;

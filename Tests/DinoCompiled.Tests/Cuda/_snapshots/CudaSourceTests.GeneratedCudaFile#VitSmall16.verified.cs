@@ -2227,21 +2227,30 @@ namespace DinoCompiled.Models
         // value tiles. The generator picks QT and KT per (T, DH) so that the tile fits in 48 KiB of static shared memory.
         constexpr int ATT_THREADS = 256;
 
-        // The elements of an R x W tile a thread owns: e = tid + 256 i for i < ATT_PER_THREAD(R * W), at row e / W and column
-        // e % W. Where W divides 256 that is column tid % W of rows tid / W + (256 / W) i, written so, since the compiler does
-        // not see it and would keep every e's row and column in registers.
+        // The elements of an R x W tile a thread owns: with the width padded to WP = att_width(W) (a power of two up to 256, a
+        // multiple of 256 beyond), thread tid owns e = tid + 256 i for i < ATT_PER_THREAD(R * WP), at row e / WP and column
+        // e % WP, and skips the padding (column >= W). Where WP divides 256 that is column tid % WP of rows tid / WP + (256 / WP) i;
+        // beyond, column tid + 256 (i % (WP / 256)) of row i / (WP / 256): both known per i at compile time, so no index is kept in
+        // registers. A head dim dividing 256 has no padding; others idle at most half the threads of the value products.
         #define ATT_PER_THREAD(n) (((n) + ATT_THREADS - 1) / ATT_THREADS)
-        template <int W> __device__ __forceinline__ int att_row(int tid, int i)
-        { return ATT_THREADS % W == 0 ? tid / W + i * (ATT_THREADS / W) : (tid + i * ATT_THREADS) / W; }
-        template <int W> __device__ __forceinline__ int att_col(int tid, int i)
-        { return ATT_THREADS % W == 0 ? tid % W : (tid + i * ATT_THREADS) % W; }
+        constexpr int att_width(int w) { return w > ATT_THREADS ? (w + ATT_THREADS - 1) / ATT_THREADS * ATT_THREADS : w <= 1 ? 1 : 2 * att_width((w + 1) / 2); }
+        template <int WP> __device__ __forceinline__ int att_row(int tid, int i)
+        { return ATT_THREADS % WP == 0 ? tid / WP + i * (ATT_THREADS / WP) : i / (WP / ATT_THREADS); }
+        template <int WP> __device__ __forceinline__ int att_col(int tid, int i)
+        { return ATT_THREADS % WP == 0 ? tid % WP : tid + ATT_THREADS * (i % (WP / ATT_THREADS)); }
+        // Whether element i of thread tid lies in the R x W tile (compile-time true where nothing is padded).
+        template <int R, int W> __device__ __forceinline__ bool att_owns(int tid, int i)
+        {
+            constexpr int WP = att_width(W);
+            return (WP == W || att_col<WP>(tid, i) < W) && (R * WP % ATT_THREADS == 0 || att_row<WP>(tid, i) < R);
+        }
 
         // scores[r][k] = scale · A[q0 + r] · B[k] over all keys, A and B rows of stride LD at column offsets aOff, bOff.
         template <int T, int DH, int QT, int KT>
         __device__ __forceinline__ void att_scores(const float* __restrict__ a, long long aLd, const float* __restrict__ bm, long long bLd, int q0, float scale,
             float (*sa)[DH + 1], float (*sb)[DH + 1], float (*ss)[(T + KT - 1) / KT * KT])
         {
-            constexpr int EPT = ATT_PER_THREAD(QT * KT); // score elements per thread and key tile
+            constexpr int EPT = ATT_PER_THREAD(QT * KT); // score elements per thread and key tile (KT divides 256)
             const int tid = threadIdx.x;
             for (int i = tid; i < QT * DH; i += ATT_THREADS)
             {
@@ -2266,15 +2275,13 @@ namespace DinoCompiled.Models
         #pragma unroll
                     for (int i = 0; i < EPT; i++)
                     {
-                        const int e = tid + i * ATT_THREADS;
-                        if (QT * KT % ATT_THREADS == 0 || e < QT * KT) acc[i] = fmaf(sa[att_row<KT>(tid, i)][c], sb[att_col<KT>(tid, i)][c], acc[i]);
+                        if (att_owns<QT, KT>(tid, i)) acc[i] = fmaf(sa[att_row<KT>(tid, i)][c], sb[att_col<KT>(tid, i)][c], acc[i]);
                     }
                 }
         #pragma unroll
                 for (int i = 0; i < EPT; i++)
                 {
-                    const int e = tid + i * ATT_THREADS;
-                    if (QT * KT % ATT_THREADS == 0 || e < QT * KT) ss[att_row<KT>(tid, i)][k0 + att_col<KT>(tid, i)] = acc[i] * scale;
+                    if (att_owns<QT, KT>(tid, i)) ss[att_row<KT>(tid, i)][k0 + att_col<KT>(tid, i)] = acc[i] * scale;
                 }
             }
             __syncthreads();
@@ -2285,7 +2292,7 @@ namespace DinoCompiled.Models
         __device__ __forceinline__ void att_apply(const float* __restrict__ cm, long long cLd, float* __restrict__ out, long long oLd, int q0, float scale,
             float (*sb)[DH + 1], float (*ss)[(T + KT - 1) / KT * KT])
         {
-            constexpr int EPT = ATT_PER_THREAD(QT * DH); // outputs per thread
+            constexpr int WP = att_width(DH), EPT = ATT_PER_THREAD(QT * WP), TP = (T + KT - 1) / KT * KT; // outputs per thread
             const int tid = threadIdx.x;
             float acc[EPT];
         #pragma unroll
@@ -2302,19 +2309,22 @@ namespace DinoCompiled.Models
                 const int kEnd = min(KT, T - k0);
                 for (int kk = 0; kk < kEnd; kk++)
                 {
+                    // For a padded head dim, one base address and compile-time row offsets: there a pointer per row would be a
+                    // warp-uniform value each, and ptxas 11.8 spilled them (head dim 72); unpadded, the row form compiles better.
+                    const float* scores = &ss[0][0] + k0 + kk;
         #pragma unroll
                     for (int i = 0; i < EPT; i++)
                     {
-                        const int e = tid + i * ATT_THREADS;
-                        if (QT * DH % ATT_THREADS == 0 || e < QT * DH) acc[i] = fmaf(ss[att_row<DH>(tid, i)][k0 + kk], sb[kk][att_col<DH>(tid, i)], acc[i]);
+                        const float sv = WP == DH ? ss[att_row<WP>(tid, i)][k0 + kk] : scores[att_row<WP>(tid, i) * TP];
+                        if (att_owns<QT, DH>(tid, i)) acc[i] = fmaf(sv, sb[kk][att_col<WP>(tid, i)], acc[i]);
                     }
                 }
             }
         #pragma unroll
             for (int i = 0; i < EPT; i++)
             {
-                const int e = tid + i * ATT_THREADS, q = q0 + att_row<DH>(tid, i);
-                if ((QT * DH % ATT_THREADS == 0 || e < QT * DH) && q < T) out[q * oLd + att_col<DH>(tid, i)] = acc[i] * scale;
+                const int q = q0 + att_row<WP>(tid, i);
+                if (att_owns<QT, DH>(tid, i) && q < T) out[q * oLd + att_col<WP>(tid, i)] = acc[i] * scale;
             }
         }
 
@@ -2382,7 +2392,7 @@ namespace DinoCompiled.Models
         template <int T, int DH, int KB, int QC>
         __device__ __forceinline__ void attention_grad_keys(const float* __restrict__ x, long long xLd, const float* __restrict__ m, float* __restrict__ out, float scale)
         {
-            constexpr int EPT = ATT_PER_THREAD(KB * DH); // outputs per thread
+            constexpr int WP = att_width(DH), EPT = ATT_PER_THREAD(KB * WP); // outputs per thread
             __shared__ float sm[QC][KB + 1];
             __shared__ float sx[QC][DH + 1];
             const int tid = threadIdx.x, k0 = blockIdx.x * KB;
@@ -2410,16 +2420,15 @@ namespace DinoCompiled.Models
         #pragma unroll
                     for (int i = 0; i < EPT; i++)
                     {
-                        const int e = tid + i * ATT_THREADS;
-                        if (KB * DH % ATT_THREADS == 0 || e < KB * DH) acc[i] = fmaf(sm[qq][att_row<DH>(tid, i)], sx[qq][att_col<DH>(tid, i)], acc[i]);
+                        if (att_owns<KB, DH>(tid, i)) acc[i] = fmaf(sm[qq][att_row<WP>(tid, i)], sx[qq][att_col<WP>(tid, i)], acc[i]);
                     }
                 }
             }
         #pragma unroll
             for (int i = 0; i < EPT; i++)
             {
-                const int e = tid + i * ATT_THREADS, k = k0 + att_row<DH>(tid, i);
-                if ((KB * DH % ATT_THREADS == 0 || e < KB * DH) && k < T) out[k * (3LL * DINO_D) + att_col<DH>(tid, i)] = acc[i] * scale;
+                const int k = k0 + att_row<WP>(tid, i);
+                if (att_owns<KB, DH>(tid, i) && k < T) out[k * (3LL * DINO_D) + att_col<WP>(tid, i)] = acc[i] * scale;
             }
         }
 
