@@ -159,12 +159,15 @@ def check_bias_grad(m):
 
 
 def attention_instances(m):
-    return [(int(a), int(b), int(c)) for a, b, c in re.findall(r"// tokens (\d+), head dim (\d+): query tile (\d+)", m.src)]
+    """(tokens, head dim, query tile, key block) of every attention instance, from the plan's comment line."""
+    return [tuple(map(int, g)) for g in re.findall(r"// tokens (\d+), head dim (\d+): query tile (\d+), key tile \d+, grid \(\d+, units x heads\); key block (\d+)", m.src)]
 
 
 def check_attention(m):
     D = m.D
-    for T, dh, qt in attention_instances(m):
+    instances = attention_instances(m)
+    assert instances, "no attention instances found"
+    for T, dh, qt, kb in instances:
         H, u = D // dh, 2
         qkv = rnd(u * T, 3 * D, scale=1.5)
         out, probs = np.zeros((u * T, D), F32), np.zeros((u, H, T, T), F32)
@@ -178,9 +181,9 @@ def check_attention(m):
         dout = rnd(u * T, D)
         o.backward(torch.tensor(dout, dtype=torch.float64))
         dqkv = np.full((u * T, 3 * D), np.nan, F32)
-        m.run(f"dino_attention_grad_dv_t{T}_d{dh}", (ceil(T, 32), u * H), 256, dout, probs, dqkv)
+        m.run(f"dino_attention_grad_dv_t{T}_d{dh}", (ceil(T, kb), u * H), 256, dout, probs, dqkv)
         m.run(f"dino_attention_grad_dq_t{T}_d{dh}", (ceil(T, qt), u * H), 256, dout, qkv, probs, dqkv)
-        m.run(f"dino_attention_grad_dk_t{T}_d{dh}", (ceil(T, 32), u * H), 256, qkv, probs, dqkv)
+        m.run(f"dino_attention_grad_dk_t{T}_d{dh}", (ceil(T, kb), u * H), 256, qkv, probs, dqkv)
         g = qt_.grad.numpy().reshape(u * T, 3, D)
         got = dqkv.reshape(u * T, 3, D)
         for i, part in enumerate("qkv"):
