@@ -17,6 +17,33 @@ internal static class MemoryPlanner
     public static MemoryPlan Plan(Graph graph)
     {
         var schedule = graph.Forward.Concat(graph.Backward).ToList();
+        var (first, last) = Liveness(schedule);
+
+        var plan = new MemoryPlan();
+        var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
+        plan.FixedFloats = Place(tensors.Where(t => t.IsFixed).ToList(), t => Align(t.FixedCount), first, last, plan.Offsets);
+        plan.FloatsPerUnit = Place(tensors.Where(t => !t.IsFixed).ToList(), t => Align(t.CountPerUnit), first, last, plan.Offsets);
+        plan.UnplannedFixedFloats = tensors.Where(t => t.IsFixed).Sum(t => Align(t.FixedCount));
+        plan.UnplannedFloatsPerUnit = tensors.Where(t => !t.IsFixed).Sum(t => Align(t.CountPerUnit));
+        return plan;
+    }
+
+    /// <summary>
+    /// The peak of the same first-fit placement over <paramref name="schedule"/> with other sizes (the GPU plan's bytes):
+    /// the fixed part and the part per unit, each in the sizes' own unit.
+    /// </summary>
+    public static (long Fixed, long PerUnit) PlanSizes(IReadOnlyList<GraphNode> schedule, Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
+    {
+        var (first, last) = Liveness(schedule);
+        var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
+        var offsets = new Dictionary<GraphTensor, long>();
+        return (Place(tensors.Where(t => t.IsFixed).ToList(), fixedSize, first, last, offsets),
+                Place(tensors.Where(t => !t.IsFixed).ToList(), perUnitSize, first, last, offsets));
+    }
+
+    /// <summary>The first and last node of <paramref name="schedule"/> that touches each arena storage.</summary>
+    private static (Dictionary<GraphTensor, int> First, Dictionary<GraphTensor, int> Last) Liveness(IReadOnlyList<GraphNode> schedule)
+    {
         var first = new Dictionary<GraphTensor, int>();
         var last = new Dictionary<GraphTensor, int>();
         for (int i = 0; i < schedule.Count; i++)
@@ -29,14 +56,7 @@ internal static class MemoryPlanner
                 last[storage] = i;
             }
         }
-
-        var plan = new MemoryPlan();
-        var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
-        plan.FixedFloats = Place(tensors.Where(t => t.IsFixed).ToList(), t => Align(t.FixedCount), first, last, plan.Offsets);
-        plan.FloatsPerUnit = Place(tensors.Where(t => !t.IsFixed).ToList(), t => Align(t.CountPerUnit), first, last, plan.Offsets);
-        plan.UnplannedFixedFloats = tensors.Where(t => t.IsFixed).Sum(t => Align(t.FixedCount));
-        plan.UnplannedFloatsPerUnit = tensors.Where(t => !t.IsFixed).Sum(t => Align(t.CountPerUnit));
-        return plan;
+        return (first, last);
     }
 
     private static IEnumerable<GraphTensor> EpilogueTensors(GraphNode node)

@@ -23,6 +23,7 @@ internal static class ScheduleCompiler
         var cuda = new IndentedWriter();
         var attentionPlans = CudaBackendSupport.TryPlan(model.Spec, out string? cudaUnavailable);
         var module = attentionPlans is null ? null : CudaSourceEmitter.Emit(model, attentionPlans);
+        var gpuPlans = new List<GpuSegmentPlan>();
         foreach (var (graph, plan, crop) in CompileGraphs(model))
         {
             if (module is not null)
@@ -31,6 +32,7 @@ internal static class ScheduleCompiler
                 cuda.Line();
                 CudaScheduleEmitter.Emit(graph, plan, cuda, module, crop, model.Spec.EmbedDim);
                 cuda.Line();
+                gpuPlans.Add(GpuSegmentPlanner.Plan(graph, crop));
             }
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +
                    CodeText.Long(plan.FixedFloats) + " + " + CodeText.Long(plan.FloatsPerUnit) + " floats per unit (" +
@@ -42,7 +44,7 @@ internal static class ScheduleCompiler
                 graph.Forward.Count + graph.Backward.Count));
         }
         WriteDispatch(model.Spec, w);
-        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString()),
+        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString(), gpuPlans),
             cudaUnavailable);
     }
 

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DinoCompiled.Generator.Compiler;
 using DinoCompiled.Generator.Emit;
 using DinoCompiled.Generator.Model;
 
@@ -13,9 +15,10 @@ internal static class CudaMembersWriter
 {
     private const string Buffers = "in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops";
 
-    public static string Write(ModelSpec spec, CudaSourceEmitter module, string schedules)
+    public static string Write(ModelSpec spec, CudaSourceEmitter module, string schedules, IReadOnlyList<GpuSegmentPlan> gpuPlans)
     {
         var w = new IndentedWriter();
+        WriteGpuPlans(w, gpuPlans);
         w.Line("/// <summary>Blocks of the parameter passes (dino_grad_sqnorm, dino_grad_clip, dino_adamw): one per chunk of " +
                CudaSourceEmitter.ParameterChunk + " floats of one tensor; also the length of the partials of dino_grad_sqnorm.</summary>");
         w.Line("public const int CudaParameterChunks = " + module.ParameterChunks.ToString(CultureInfo.InvariantCulture) + ";");
@@ -57,6 +60,36 @@ internal static class CudaMembersWriter
         foreach (var line in module.Source.TrimEnd('\n').Split('\n')) w.Line(line);
         w.Line("\"\"\";");
         return w.ToString();
+    }
+
+    private static void WriteGpuPlans(IndentedWriter w, IReadOnlyList<GpuSegmentPlan> plans)
+    {
+        const string Ns = "global::DinoCompiled.Cuda.";
+        w.Line("/// <inheritdoc cref=\"global::DinoCompiled.Cuda.ICudaDinoModel.GpuPlans\"/>");
+        w.Line("public static global::System.Collections.Immutable.ImmutableArray<" + Ns + "GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(");
+        w.Indent();
+        for (int i = 0; i < plans.Count; i++)
+        {
+            var p = plans[i];
+            w.Line("new " + Ns + "GpuSegmentPlan(" + CodeText.String(p.Segment) + ", " + p.Crop + ", " + CodeText.Long(p.TrainingFixedBytes) + ", " +
+                   CodeText.Long(p.TrainingBytesPerUnit) + ", " + CodeText.Long(p.ForwardFixedBytes) + ", " + CodeText.Long(p.ForwardBytesPerUnit) + ",");
+            w.Indent();
+            w.Line("global::System.Collections.Immutable.ImmutableArray.Create(");
+            w.Indent();
+            for (int j = 0; j < p.Nodes.Count; j++)
+            {
+                var n = p.Nodes[j];
+                w.Line("new " + Ns + "GpuNodeCost(" + CodeText.String(n.Op) + ", " + CodeText.String(n.Layer) + ", " + (n.Forward ? "true" : "false") + ", " +
+                       CodeText.Long(n.TensorFlopsPerUnit) + ", " + CodeText.Long(n.OtherFlopsPerUnit) + ", " + CodeText.Long(n.BytesPerUnit) + ", " +
+                       CodeText.Long(n.FixedBytes) + ")" + (j == p.Nodes.Count - 1 ? "))" : ","));
+            }
+            w.Unindent();
+            w.Unindent();
+            if (i < plans.Count - 1) w.Line(",");
+        }
+        w.Unindent();
+        w.Line(");");
+        w.Line();
     }
 
     private static void Dispatch(ModelSpec spec, IndentedWriter w, string name, string pass)

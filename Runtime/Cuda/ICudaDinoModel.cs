@@ -11,6 +11,9 @@ public interface ICudaDinoModel : ICompiledDinoModel
     /// <summary>The model's CUDA C and kernel names.</summary>
     static abstract CudaModuleSource CudaModule { get; }
 
+    /// <summary>The GPU plan of each segment (bf16 memory plan and node costs), computed at build time.</summary>
+    static abstract System.Collections.Immutable.ImmutableArray<GpuSegmentPlan> GpuPlans { get; }
+
     /// <summary>The backbone forward on the GPU for a compiled crop size.</summary>
     static abstract void BackboneForwardCuda(int crop, in SegmentBuffers b, CudaOps ops);
 

@@ -15,7 +15,7 @@ public static class DinoCli
         "usage: dino <command> [arguments]\n" +
         "\n" +
         "commands:\n" +
-        "  inspect MODEL   the compiled model: architecture, parameter table, counts, FLOPs per crop size\n" +
+        "  inspect MODEL   the compiled model: parameters, FLOPs, CPU and GPU memory plans; [--gpu h100|h200 --batch N --locals L] predicts a step\n" +
         "  models          the models in the zoo\n" +
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
@@ -29,7 +29,7 @@ public static class DinoCli
     /// </summary>
     public static readonly IReadOnlyList<CommandSpec> Commands =
     [
-        new CommandSpec("inspect", valued: [], flags: ["--no-table"]),
+        new CommandSpec("inspect", valued: ["--gpu", "--batch", "--locals"], flags: ["--no-table"]),
         new CommandSpec("models", valued: [], flags: []),
         TrainCommand.Spec,
         EvaluateCommand.KnnSpec,

@@ -1,26 +1,73 @@
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DinoCompiled.Cuda;
 
 namespace DinoCompiled.Cli;
 
 /// <summary>
-/// <c>dino inspect MODEL [--no-table]</c>: what the generator compiled for a model: architecture, parameter counts
-/// (backbone, head, trainable), forward FLOPs per compiled crop size, and the parameter table.
+/// <c>dino inspect MODEL [--no-table] [--gpu h100|h200] [--batch N] [--locals L]</c>: what the generator compiled for a
+/// model: architecture, parameter counts (backbone, head, trainable), forward FLOPs per compiled crop size, the CPU and
+/// GPU memory plans, the parameter table; with <c>--gpu</c>, the performance model's prediction of a DINO step on it.
 /// </summary>
 public static class InspectCommand
 {
+    private const string Usage = "usage: dino inspect MODEL [--no-table] [--gpu h100|h200] [--batch N] [--locals L]";
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var names = args.Where(a => !a.StartsWith('-')).ToList();
-        var unknown = args.FirstOrDefault(a => a.StartsWith('-') && a != "--no-table");
-        if (unknown is not null) throw new CliException($"inspect: unknown option '{unknown}'; usage: dino inspect MODEL [--no-table]");
+        var names = new System.Collections.Generic.List<string>();
+        string? gpu = null;
+        int batch = 64, locals = 10;
+        bool table = true;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--no-table": table = false; break;
+                case "--gpu": gpu = Value(args, ref i); break;
+                case "--batch": batch = Positive(args, ref i, 1); break;
+                case "--locals": locals = Positive(args, ref i, 0); break;
+                default:
+                    if (args[i].StartsWith('-')) throw new CliException($"inspect: unknown option '{args[i]}'; {Usage}");
+                    names.Add(args[i]);
+                    break;
+            }
+        }
         if (names.Count != 1) throw new CliException("inspect: name one model, e.g. 'dino inspect vit-small-16' ('dino models' lists them)");
 
         var model = ModelResolver.Resolve(names[0]);
+        GpuSpec? spec = null;
+        if (gpu is not null)
+        {
+            try { spec = GpuSpec.Find(gpu); }
+            catch (System.ArgumentException e) { throw new CliException("inspect: --gpu: " + e.Message); }
+        }
         WriteSummary(model, output);
-        if (!args.Contains("--no-table")) WriteTable(model, output);
+        GpuPlanReader.TryRead(model.Name, out var plans);
+        if (!plans.IsDefault) GpuInspection.WriteMemoryPlan(model, plans, output);
+        else output.WriteLine("GPU plan: none (the CUDA backend does not serve this model; see its DINO2001 warning)");
+        if (spec is not null)
+        {
+            if (plans.IsDefault) throw new CliException($"inspect: --gpu: {model.Name} has no CUDA half to price");
+            GpuInspection.WritePrediction(GpuPerformanceModel.Predict(model, plans, spec, batch, locals), output);
+        }
+        if (table) WriteTable(model, output);
         return DinoCli.Success;
+    }
+
+    private static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length) throw new CliException($"inspect: {args[i]} needs a value; {Usage}");
+        return args[++i];
+    }
+
+    private static int Positive(string[] args, ref int i, int minimum)
+    {
+        string option = args[i], text = Value(args, ref i);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < minimum)
+            throw new CliException($"inspect: {option} must be a whole number of at least {minimum}, not '{text}'");
+        return value;
     }
 
     private static void WriteSummary(ModelDescription model, TextWriter o)

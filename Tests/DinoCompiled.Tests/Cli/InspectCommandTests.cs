@@ -67,4 +67,27 @@ public sealed class InspectCommandTests
         Assert.StartsWith(start, error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
+
+    [Fact]
+    public void InspectPrintsTheGpuMemoryPlanBesideTheCpusAndWithGpuAPredictedStep()
+    {
+        var (code, output, error) = Dino("inspect", "vit-small-16", "--no-table", "--gpu", "h100", "--batch", "64");
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Matches(@"Backbone224\s+\d+\.\d MiB\s+68\.7 MiB", output);
+        Assert.Contains("one DINO step on NVIDIA H100 SXM5 (80 GB HBM3), batch 64, 2 global + 10 local crops", output);
+        Assert.Matches(@"step \d+\.\d\d ms: \d+ images/s, \d+\.\d\d TFLOP of model work, MFU \d+\.\d %", output);
+        Assert.Matches(@"memory-bound kernels: [\d.]+ ms of [\d.]+ ms", output);
+    }
+
+    [Theory]
+    [InlineData("--gpu", "a100x", "dino: inspect: --gpu: unknown GPU 'a100x'; the performance model knows: h100, h200")]
+    [InlineData("--batch", "0", "dino: inspect: --batch must be a whole number of at least 1, not '0'")]
+    [InlineData("--locals", "x", "dino: inspect: --locals must be a whole number of at least 0, not 'x'")]
+    public void ABadGpuOptionIsOneLine(string option, string value, string message)
+    {
+        var (code, _, error) = Dino("inspect", "vit-small-16", option, value);
+        Assert.Equal(2, code);
+        Assert.Equal(message, error.TrimEnd());
+    }
 }

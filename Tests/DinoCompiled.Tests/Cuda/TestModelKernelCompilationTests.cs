@@ -1,27 +1,37 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DinoCompiled.Cuda;
+using DinoCompiled.TestModels;
 using DinoCompiled.Tests.Compiled;
 using Xunit;
 
 namespace DinoCompiled.Tests.Cuda;
 
 /// <summary>
-/// The CUDA module of every architecture of the sweep (every head dim 8..256 in steps of 8, tokens 2..1025; see
-/// <see cref="ArchitectureSweep"/>) compiles with NVRTC to sm_90 CUBIN, and no kernel spills registers: the attention
-/// tiles the generator planned for each (tokens, head dim) fit their 48 KiB and their accumulators stay in registers.
+/// The CUDA module of every test model (ReducedVit, the architecture sweep of every head dim 8..256 in steps of 8 and
+/// tokens 2..1025, see <see cref="ArchitectureSweep"/>, and whatever else DinoCompiled.TestModels declares) compiles
+/// with NVRTC to sm_90 CUBIN, and no kernel spills registers: the attention tiles the generator planned for each
+/// (tokens, head dim) fit their 48 KiB and their accumulators stay in registers. The zoo's are KernelCompilationTests.
 /// </summary>
-public sealed class SweepKernelCompilationTests
+public sealed class TestModelKernelCompilationTests
 {
+    private static readonly Type[] s_models = typeof(ReducedVit).Assembly.GetTypes()
+        .Where(t => t.IsClass && typeof(ICudaDinoModel).IsAssignableFrom(t))
+        .OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
+
     private static readonly string[] s_options = ["--gpu-architecture=sm_90", "--ptxas-options=-v", "--std=c++17", "-default-device"];
 
-    public static IEnumerable<object[]> Models => ArchitectureSweep.Names;
+    public static IEnumerable<object[]> Models => s_models.Select(t => new object[] { t.Name });
+
+    [Fact]
+    public void EveryTestModelOfTheSweepHasACudaHalf() => Assert.Subset(s_models.ToHashSet(), ArchitectureSweep.All.ToHashSet());
 
     [NvrtcTheory]
     [MemberData(nameof(Models))]
     public void TheModuleCompilesForSm90WithoutSpills(string model)
     {
-        var type = ArchitectureSweep.Find(model);
+        var type = s_models.Single(t => t.Name == model);
         Assert.True(typeof(ICudaDinoModel).IsAssignableFrom(type), $"{model} has no CUDA half");
         var module = (CudaModuleSource)type.GetProperty(nameof(ICudaDinoModel.CudaModule))!.GetValue(null)!;
         var compilation = NvrtcCompiler.Compile(module, s_options);

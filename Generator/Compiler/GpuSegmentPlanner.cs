@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DinoCompiled.Generator.Compiler;
+
+/// <summary>
+/// The GPU plan of one segment, from the same graph as the CPU's: the bytes of its arena under the bf16 storage rules of
+/// docs/BF16.md (for the training step, forward + backward, and for the teacher's forward alone), and, per node, the
+/// work the performance model prices: FLOPs on tensor cores or CUDA cores, and bytes moved, per unit and fixed.
+/// <para>
+/// Storage: the residual stream and its gradient, LayerNorm mean and rstd, the head after its bottleneck (L2 norm,
+/// weight norm, logits) and every accumulated gradient are fp32; every other activation (LayerNorm outputs, GEMM
+/// outputs and GELU pre-activations, attention outputs, im2col, the gradients that are GEMM operands) is bf16. Flash
+/// attention keeps the log-sum-exp per row (fp32, heads x tokens) instead of the T x T probabilities. The
+/// teacher's forward keeps a tensor only while a later forward node reads it.
+/// </para>
+/// </summary>
+internal static class GpuSegmentPlanner
+{
+    private const int Bf16 = 2, Fp32 = 4, AlignmentBytes = 64;
+
+    public static GpuSegmentPlan Plan(Graph graph, int crop)
+    {
+        // Flash attention's second output: the log-sum-exp per (head, row) instead of the probabilities.
+        var logSumExp = new HashSet<GraphTensor>(graph.Forward.Where(n => n.Op == OpKind.Attention).Select(n => n.Outputs[1].Storage));
+        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
+        var bytesPerElement = new Dictionary<GraphTensor, int>();
+        foreach (var node in graph.Forward.Concat(graph.Backward))
+            foreach (var (tensor, bytes) in OutputStorage(node))
+                if (tensor.Storage.Role == TensorRole.Arena) bytesPerElement[tensor.Storage] = Math.Max(bytesPerElement.TryGetValue(tensor.Storage, out int b) ? b : 0, bytes);
+
+        long PerUnit(GraphTensor t) => Align(Elements(t) * Bytes(t));
+        long Fixed(GraphTensor t) => Align(t.FixedCount * Bytes(t));
+        int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
+
+        var training = MemoryPlanner.PlanSizes(graph.Forward.Concat(graph.Backward).ToList(), PerUnit, Fixed);
+        var forward = MemoryPlanner.PlanSizes(graph.Forward, PerUnit, Fixed);
+        var nodes = graph.Forward.Select(n => Cost(n, true, Bytes, Elements)).Concat(graph.Backward.Select(n => Cost(n, false, Bytes, Elements))).ToList();
+        return new GpuSegmentPlan(graph.Name, crop, training.Fixed, training.PerUnit, forward.Fixed, forward.PerUnit, nodes);
+    }
+
+    /// <summary>What each output of a node is stored as.</summary>
+    private static IEnumerable<(GraphTensor Tensor, int Bytes)> OutputStorage(GraphNode n)
+    {
+        switch (n.Op)
+        {
+            case OpKind.Im2Col:
+            case OpKind.Linear:
+            case OpKind.Gelu:
+            case OpKind.GeluGrad:
+            case OpKind.LinearInputGradGelu:
+            case OpKind.AttentionGrad:
+                foreach (var t in n.Outputs) yield return (t, Bf16);
+                break;
+            case OpKind.LinearGelu:
+                foreach (var t in n.Outputs) yield return (t, Bf16);
+                if (n.PreActivation is not null) yield return (n.PreActivation, Bf16);
+                break;
+            case OpKind.LinearInputGrad:
+                foreach (var t in n.Outputs) yield return (t, n.Accumulate ? Fp32 : Bf16);
+                break;
+            case OpKind.LayerNorm:
+                yield return (n.Outputs[0], Bf16);
+                for (int i = 1; i < n.Outputs.Count; i++) yield return (n.Outputs[i], Fp32);
+                break;
+            case OpKind.Attention:
+                yield return (n.Outputs[0], Bf16);
+                yield return (n.Outputs[1], Fp32); // the log-sum-exp
+                break;
+            default:
+                foreach (var t in n.Outputs) yield return (t, Fp32);
+                break;
+        }
+    }
+
+    private static GpuNodeCost Cost(GraphNode n, bool forward, Func<GraphTensor, int> bytes, Func<GraphTensor, long> elements)
+    {
+        long rows = n.Rows;
+        long perUnit = 0, fixedBytes = 0;
+        foreach (var t in n.Inputs.Concat(n.Outputs).Concat(Epilogue(n)))
+        {
+            var s = t.Storage;
+            int size = s.Role == TensorRole.Arena ? bytes(s) : s.Role == TensorRole.ParameterGradient ? Fp32 : s.Role == TensorRole.Parameter ? Bf16 : Fp32;
+            if (s.IsFixed) fixedBytes += s.FixedCount * size;
+            else perUnit += elements(s) * size;
+        }
+        // Accumulated outputs are read as well as written.
+        foreach (var t in n.Outputs)
+            if (t.Storage.Role == TensorRole.ParameterGradient || n.Accumulate)
+            {
+                if (t.Storage.IsFixed) fixedBytes += t.Storage.FixedCount * Fp32;
+                else perUnit += elements(t.Storage) * Fp32;
+            }
+
+        long tensorFlops = 0, otherFlops = 0;
+        switch (n.Op)
+        {
+            case OpKind.Linear:
+            case OpKind.LinearGelu:
+            case OpKind.LinearResidual:
+            case OpKind.LinearInputGrad:
+            case OpKind.LinearInputGradGelu:
+            case OpKind.LinearWeightGrad:
+            case OpKind.MatMul:
+            case OpKind.MatMulInputGrad:
+            case OpKind.MatMulWeightGrad:
+                tensorFlops = 2 * rows * n.In * n.Out;
+                break;
+            case OpKind.Attention:
+                tensorFlops = 4L * n.Heads * rows * rows * n.HeadDim; // Q Kᵀ and P V
+                break;
+            case OpKind.AttentionGrad:
+                tensorFlops = 10L * n.Heads * rows * rows * n.HeadDim; // S again, dV, dP, dQ, dK (FlashAttention-2)
+                break;
+            default:
+                // Elementwise and row kernels: a few operations per element they write; memory decides their time.
+                otherFlops = 8 * n.Outputs.Sum(t => t.Storage.IsFixed ? 0 : elements(t.Storage));
+                break;
+        }
+        return new GpuNodeCost(n.Op.ToString(), n.Layer, forward, tensorFlops, otherFlops, perUnit, fixedBytes);
+    }
+
+    private static IEnumerable<GraphTensor> Epilogue(GraphNode n)
+    {
+        if (n.EpilogueInput is not null) yield return n.EpilogueInput;
+        if (n.PreActivation is not null) yield return n.PreActivation;
+    }
+
+    private static long Align(long bytes) => (bytes + AlignmentBytes - 1) / AlignmentBytes * AlignmentBytes;
+}
