@@ -92,7 +92,10 @@ internal sealed class CudaSourceEmitter
         // The bf16 kernels last, so that they renumber none of the fp32 kernels (docs/BF16.md).
         Line(CudaKernelLibrary.Bf16Kernels);
         Line(CudaKernelLibrary.Bf16BackwardKernels);
-        Line(CudaKernelLibrary.Bf16StepKernels.TrimEnd('\n'));
+        Line(CudaKernelLibrary.Bf16StepKernels);
+        // Flash attention after everything else, for the same reason.
+        Line(CudaKernelLibrary.FlashAttentionKernels);
+        WriteFlashInstances();
 
         // Kernel names in source order: the schedules number them by this list.
         foreach (var line in _text.ToString().Split('\n'))
@@ -180,6 +183,24 @@ internal sealed class CudaSourceEmitter
             Line();
         }
     }
+
+    private void WriteFlashInstances()
+    {
+        Line("// ---- flash attention instances: (tokens, head dim) of this model with a head dim the kernel serves -----------");
+        foreach (var key in AttentionPlans.Keys)
+        {
+            var plan = FlashTilePlan.TryCreate(key.Tokens, key.HeadDim);
+            if (plan is null) continue;
+            Line("// flash tokens " + plan.Tokens + ", head dim " + plan.HeadDim + ": warps " + plan.Warps + ", key tile " + plan.KeyTile + ", grid (" + plan.QueryBlocks +
+                 ", units x heads), " + plan.Threads + " threads");
+            Line("extern \"C\" __global__ void __launch_bounds__(" + plan.Threads + ") " + FlashKernel(plan.Tokens, plan.HeadDim) +
+                 "(const unsigned short* __restrict__ qkv, unsigned short* __restrict__ out, float* __restrict__ lse)");
+            Line("{ flash_attention_forward<" + plan.Tokens + ", " + plan.HeadDim + ", " + plan.Warps + ", " + plan.KeyTile + ">(qkv, out, lse, " +
+                 FloatBits((float)(1 / Math.Sqrt(plan.HeadDim))) + "); }");
+        }
+    }
+
+    public static string FlashKernel(int tokens, int headDim) => "dino_flash_attention_t" + tokens + "_d" + headDim;
 
     private void WriteResizeKernels()
     {

@@ -34,8 +34,12 @@ public sealed class Bf16KernelCompilationTests
     {
         foreach (var module in new[] { FmnistTiny.CudaModule, VitSmall16.CudaModule, ReducedVit.CudaModule })
         {
-            Assert.Equal(Bf16Kernels, module.KernelNames.Skip(module.KernelNames.Count - Bf16Kernels.Length));
-            Assert.Equal(module.KernelNames.Count - Bf16Kernels.Length, module.IndexOf("dino_teacher_ema") + 1);
+            // The bf16 kernels follow the fp32 ones; the flash-attention instances come last of all.
+            int flash = module.KernelNames.Count(n => n.StartsWith("dino_flash_attention_", StringComparison.Ordinal));
+            Assert.True(flash > 0, $"{module.ModelName} has no flash-attention instance");
+            Assert.All(module.KernelNames.Skip(module.KernelNames.Count - flash), n => Assert.StartsWith("dino_flash_attention_", n));
+            Assert.Equal(Bf16Kernels, module.KernelNames.Skip(module.KernelNames.Count - flash - Bf16Kernels.Length).Take(Bf16Kernels.Length));
+            Assert.Equal(module.KernelNames.Count - flash - Bf16Kernels.Length, module.IndexOf("dino_teacher_ema") + 1);
         }
     }
 
@@ -68,6 +72,15 @@ public sealed class Bf16KernelCompilationTests
             else
             {
                 Assert.Equal(0, packed + single);
+            }
+            // Flash attention: on tensor cores (mma.sync bf16) from sm_80, the shuffle path before; never spilling.
+            foreach (var name in module.KernelNames.Where(n => n.StartsWith("dino_flash_attention_", StringComparison.Ordinal)))
+            {
+                var kernel = compilation.Ptxas.Find(name);
+                Assert.True(kernel is not null && !kernel.Spills, $"{module.ModelName} ({architecture}): {name} spills or is missing");
+                int mma = Regex.Matches(Entry(ptx, name), @"mma\.sync\.aligned\.m16n8k16\.row\.col\.f32\.bf16\.bf16\.f32").Count;
+                if (hardwareRounding) Assert.True(mma > 0, $"{module.ModelName}: {name} has no mma.sync bf16 in its sm_90 PTX");
+                else Assert.Equal(0, mma);
             }
         }
     }

@@ -25,3 +25,4 @@ inline unsigned int emu_cvt_rn_bf16x2_f32(float a, float b) { return ((unsigned 
 
 inline unsigned short dino_f32_to_bf16(float f) { return emu_cvt_rn_bf16_f32(f); }
 inline unsigned int dino_f32x2_to_bf16x2(float lo, float hi) { return emu_cvt_rn_bf16x2_f32(hi, lo); }
+

@@ -32,6 +32,7 @@ inline float4 make_float4(float x, float y, float z, float w) { return float4{x,
 #define __shared__ static
 #define __forceinline__ inline
 #define __launch_bounds__(n)
+#define __align__(n) __attribute__((aligned(n)))
 
 inline std::barrier<>* emu_block_barrier;
 inline std::barrier<>* emu_warp_barrier[32];
@@ -57,6 +58,24 @@ template <class T> inline T emu_shfl_xor(T v, int o)
     return r;
 }
 inline float __shfl_xor_sync(unsigned, float v, int o) { return emu_shfl_xor(v, o); }
+
+// __shfl_sync: the value of lane src (of the same warp).
+template <class T> inline T emu_shfl(T v, int src)
+{
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    std::memcpy(&emu_slots[warp][lane], &v, sizeof(T));
+    emu_warp_barrier[warp]->arrive_and_wait();
+    if (emu_exited[warp][src] || (int)(warp * 32 + src) >= (int)blockDim.x)
+    {
+        if (emu_errors.fetch_add(1) < 5) std::fprintf(stderr, "shuffle reads exited/absent lane %d of warp %d (block %u,%u)\n", src, warp, blockIdx.x, blockIdx.y);
+    }
+    T r;
+    std::memcpy(&r, &emu_slots[warp][src], sizeof(T));
+    emu_warp_barrier[warp]->arrive_and_wait();
+    return r;
+}
+inline unsigned int __shfl_sync(unsigned, unsigned int v, int src) { return emu_shfl(v, src); }
+inline float __shfl_sync(unsigned, float v, int src) { return emu_shfl(v, src); }
 inline double __shfl_xor_sync(unsigned, double v, int o) { return emu_shfl_xor(v, o); }
 
 inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
@@ -103,3 +122,5 @@ inline void emu_launch(unsigned gx, unsigned gy, unsigned bx, const std::functio
             for (auto& th : threads) th.join();
         }
 }
+
+#include "mma_shim.h" // mma.sync m16n8k16 bf16

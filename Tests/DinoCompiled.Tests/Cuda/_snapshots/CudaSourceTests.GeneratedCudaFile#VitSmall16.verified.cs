@@ -701,6 +701,8 @@ namespace DinoCompiled.Models
             "dino_loss_student_bf16",
             "dino_adamw_bf16",
             "dino_teacher_ema_bf16",
+            "dino_flash_attention_t197_d64",
+            "dino_flash_attention_t37_d64",
         });
 
         /// <summary>Kernel indices into <see cref="CudaModule"/>'s names, as the schedules launch them.</summary>
@@ -764,6 +766,8 @@ namespace DinoCompiled.Models
             public const int dino_loss_student_bf16 = 55;
             public const int dino_adamw_bf16 = 56;
             public const int dino_teacher_ema_bf16 = 57;
+            public const int dino_flash_attention_t197_d64 = 58;
+            public const int dino_flash_attention_t37_d64 = 59;
         }
 
         /// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name="items"/> (at least 1, at most 16384).</summary>
@@ -3881,6 +3885,184 @@ namespace DinoCompiled.Models
                 teacherBf16[i] = dino_f32_to_bf16(t);
             }
         }
+
+        // ---- flash attention: bf16 on tensor cores ----------------------------------------------------------------------
+        // mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32: D (16 x 8, fp32) = A (16 x 16, bf16, row-major) B (16 x 8, bf16,
+        // column-major) + C. Fragments, g = lane / 4 and t = lane % 4, two bf16 per 32-bit register with the lower column (A)
+        // or row (B) index in the low half: a0 = A(g, 2t..2t+1), a1 = A(g+8, 2t..), a2 = A(g, 2t+8..), a3 = A(g+8, 2t+8..);
+        // b0 = B(2t..2t+1, g), b1 = B(2t+8..2t+9, g); c0, c1 = C(g, 2t..2t+1), c2, c3 = C(g+8, 2t..2t+1).
+        __device__ __forceinline__ float dino_bf16_lo(unsigned int v) { return __uint_as_float(v << 16); }
+        __device__ __forceinline__ float dino_bf16_hi(unsigned int v) { return __uint_as_float(v & 0xffff0000u); }
+
+        // The same product without tensor cores (before sm_80): each lane gathers its rows of A and columns of B by shuffles.
+        // Products of bf16 are exact in fp32; the sums go in k order (the hardware's order is not specified).
+        __device__ __forceinline__ void dino_mma_bf16_m16n8k16_software(float* d, const unsigned int* a, const unsigned int* b)
+        {
+            const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+            for (int kk = 0; kk < 4; kk++)
+            {
+                const unsigned int a0 = __shfl_sync(0xffffffffu, a[0], 4 * g + kk), a1 = __shfl_sync(0xffffffffu, a[1], 4 * g + kk);
+                const unsigned int a2 = __shfl_sync(0xffffffffu, a[2], 4 * g + kk), a3 = __shfl_sync(0xffffffffu, a[3], 4 * g + kk);
+                const unsigned int b00 = __shfl_sync(0xffffffffu, b[0], 8 * t + kk), b01 = __shfl_sync(0xffffffffu, b[1], 8 * t + kk);
+                const unsigned int b10 = __shfl_sync(0xffffffffu, b[0], 8 * t + 4 + kk), b11 = __shfl_sync(0xffffffffu, b[1], 8 * t + 4 + kk);
+                // k = 2kk, 2kk + 1 (a0/a1 with b?0) and 2kk + 8, 2kk + 9 (a2/a3 with b?1); columns 2t (b0?) and 2t + 1 (b1?).
+                d[0] = fmaf(dino_bf16_lo(a0), dino_bf16_lo(b00), d[0]); d[0] = fmaf(dino_bf16_hi(a0), dino_bf16_hi(b00), d[0]);
+                d[0] = fmaf(dino_bf16_lo(a2), dino_bf16_lo(b01), d[0]); d[0] = fmaf(dino_bf16_hi(a2), dino_bf16_hi(b01), d[0]);
+                d[1] = fmaf(dino_bf16_lo(a0), dino_bf16_lo(b10), d[1]); d[1] = fmaf(dino_bf16_hi(a0), dino_bf16_hi(b10), d[1]);
+                d[1] = fmaf(dino_bf16_lo(a2), dino_bf16_lo(b11), d[1]); d[1] = fmaf(dino_bf16_hi(a2), dino_bf16_hi(b11), d[1]);
+                d[2] = fmaf(dino_bf16_lo(a1), dino_bf16_lo(b00), d[2]); d[2] = fmaf(dino_bf16_hi(a1), dino_bf16_hi(b00), d[2]);
+                d[2] = fmaf(dino_bf16_lo(a3), dino_bf16_lo(b01), d[2]); d[2] = fmaf(dino_bf16_hi(a3), dino_bf16_hi(b01), d[2]);
+                d[3] = fmaf(dino_bf16_lo(a1), dino_bf16_lo(b10), d[3]); d[3] = fmaf(dino_bf16_hi(a1), dino_bf16_hi(b10), d[3]);
+                d[3] = fmaf(dino_bf16_lo(a3), dino_bf16_lo(b11), d[3]); d[3] = fmaf(dino_bf16_hi(a3), dino_bf16_hi(b11), d[3]);
+            }
+        }
+
+        #if defined(__CUDA_ARCH__)
+        __device__ __forceinline__ void dino_mma_bf16_m16n8k16(float* d, const unsigned int* a, const unsigned int* b)
+        {
+        #if __CUDA_ARCH__ >= 800
+            asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+                         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+        #else
+            dino_mma_bf16_m16n8k16_software(d, a, b);
+        #endif
+        }
+        #endif
+
+        __device__ __forceinline__ unsigned int dino_load_u32(const unsigned short* p) { return *reinterpret_cast<const unsigned int*>(p); }
+
+        // out = softmax(Q Kᵀ scale) V per (image, head), and lse = log of the softmax's denominator (natural log, scaled
+        // scores), for the backward's recomputation. qkv rows [Q | K | V] (bf16, each D wide), out rows D wide (bf16), lse
+        // [units, heads, T] (fp32). One block of WARPS warps per (tile of 16 WARPS query rows, image x head); each warp owns 16
+        // rows: S = Q Kᵀ for a key tile of BC on tensor cores, the online softmax of FlashAttention-2 in registers (scores in
+        // log2 units, exp2f), then O += P V with P's accumulator fragments reused as A fragments. K and V tiles are staged in
+        // shared memory, V transposed so that B fragments are two consecutive keys. The head dim is padded to DP (a multiple
+        // of 16) with zeros; keys beyond T get probability 0; rows beyond T are computed and not written.
+        template <int T, int DH, int WARPS, int BC>
+        __device__ __forceinline__ void flash_attention_forward(const unsigned short* __restrict__ qkv, unsigned short* __restrict__ out, float* __restrict__ lse,
+            float scale)
+        {
+            constexpr int H = DINO_D / DH, DP = (DH + 15) / 16 * 16, BR = 16 * WARPS, LD = 3 * DINO_D, SP = DP + 8, VP = BC + 8, THREADS = 32 * WARPS;
+            static_assert(DH % 8 == 0 && BC % 16 == 0, "flash attention tiles");
+            __shared__ __align__(16) unsigned short sq[BR][SP];
+            __shared__ __align__(16) unsigned short sk[BC][SP];
+            __shared__ __align__(16) unsigned short svt[DP][VP];
+            const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3;
+            const int q0 = blockIdx.x * BR, b = blockIdx.y / H, h = blockIdx.y % H;
+            const unsigned short* base = qkv + (long long)b * T * LD + h * DH;
+            for (int i = tid; i < BR * DP; i += THREADS)
+            {
+                const int r = i / DP, c = i % DP, q = q0 + r;
+                sq[r][c] = q < T && c < DH ? base[(long long)q * LD + c] : (unsigned short)0;
+            }
+            float o[DP / 8][4];
+        #pragma unroll
+            for (int n = 0; n < DP / 8; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.f;
+            float m0 = DINO_NEG_INF, m1 = DINO_NEG_INF, l0 = 0.f, l1 = 0.f; // rows g and g + 8 of the warp's 16
+            const float scaleLog2 = scale * 1.4426950408889634f;
+            const int row = 16 * warp + g;
+            for (int k0 = 0; k0 < T; k0 += BC)
+            {
+                __syncthreads();
+                for (int i = tid; i < BC * DP; i += THREADS)
+                {
+                    const int r = i / DP, c = i % DP, k = k0 + r;
+                    const bool valid = k < T && c < DH;
+                    sk[r][c] = valid ? base[(long long)k * LD + DINO_D + c] : (unsigned short)0;
+                    svt[c][r] = valid ? base[(long long)k * LD + 2 * DINO_D + c] : (unsigned short)0;
+                }
+                __syncthreads();
+                float s[BC / 8][4];
+        #pragma unroll
+                for (int n = 0; n < BC / 8; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
+        #pragma unroll
+                for (int kc = 0; kc < DP / 16; kc++)
+                {
+                    const int c = 16 * kc + 2 * t;
+                    const unsigned int a[4] = { dino_load_u32(&sq[row][c]), dino_load_u32(&sq[row + 8][c]), dino_load_u32(&sq[row][c + 8]), dino_load_u32(&sq[row + 8][c + 8]) };
+        #pragma unroll
+                    for (int n = 0; n < BC / 8; n++)
+                    {
+                        const unsigned int bk[2] = { dino_load_u32(&sk[8 * n + g][c]), dino_load_u32(&sk[8 * n + g][c + 8]) };
+                        dino_mma_bf16_m16n8k16(s[n], a, bk);
+                    }
+                }
+                float mx0 = m0, mx1 = m1;
+        #pragma unroll
+                for (int n = 0; n < BC / 8; n++)
+        #pragma unroll
+                    for (int j = 0; j < 2; j++)
+                    {
+                        const bool valid = k0 + 8 * n + 2 * t + j < T;
+                        s[n][j] = valid ? s[n][j] * scaleLog2 : DINO_NEG_INF;
+                        s[n][2 + j] = valid ? s[n][2 + j] * scaleLog2 : DINO_NEG_INF;
+                        mx0 = fmaxf(mx0, s[n][j]);
+                        mx1 = fmaxf(mx1, s[n][2 + j]);
+                    }
+                // The quad (t = 0..3) holds one row: its maximum over all the tile's keys (key k0 is always valid).
+                mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1)); mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+                mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1)); mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+                const float c0 = exp2f(m0 - mx0), c1 = exp2f(m1 - mx1);
+                m0 = mx0;
+                m1 = mx1;
+                float r0 = 0.f, r1 = 0.f;
+        #pragma unroll
+                for (int n = 0; n < BC / 8; n++)
+        #pragma unroll
+                    for (int j = 0; j < 2; j++)
+                    {
+                        s[n][j] = exp2f(s[n][j] - m0);
+                        s[n][2 + j] = exp2f(s[n][2 + j] - m1);
+                        r0 += s[n][j];
+                        r1 += s[n][2 + j];
+                    }
+                l0 = fmaf(l0, c0, r0); // each lane's part of the row sums; the quad adds them at the end
+                l1 = fmaf(l1, c1, r1);
+        #pragma unroll
+                for (int n = 0; n < DP / 8; n++) { o[n][0] *= c0; o[n][1] *= c0; o[n][2] *= c1; o[n][3] *= c1; }
+                // O += P V: the accumulators of key tiles 2kc and 2kc + 1 are the A fragment of the keys 16kc..16kc + 15.
+        #pragma unroll
+                for (int kc = 0; kc < BC / 16; kc++)
+                {
+                    const unsigned int a[4] = { dino_f32x2_to_bf16x2(s[2 * kc][0], s[2 * kc][1]), dino_f32x2_to_bf16x2(s[2 * kc][2], s[2 * kc][3]),
+                                                dino_f32x2_to_bf16x2(s[2 * kc + 1][0], s[2 * kc + 1][1]), dino_f32x2_to_bf16x2(s[2 * kc + 1][2], s[2 * kc + 1][3]) };
+        #pragma unroll
+                    for (int n = 0; n < DP / 8; n++)
+                    {
+                        const unsigned int bv[2] = { dino_load_u32(&svt[8 * n + g][16 * kc + 2 * t]), dino_load_u32(&svt[8 * n + g][16 * kc + 2 * t + 8]) };
+                        dino_mma_bf16_m16n8k16(o[n], a, bv);
+                    }
+                }
+            }
+            l0 += __shfl_xor_sync(0xffffffffu, l0, 1); l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+            l1 += __shfl_xor_sync(0xffffffffu, l1, 1); l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+            const float inv0 = 1.0f / l0, inv1 = 1.0f / l1;
+            const int q = q0 + row;
+            unsigned short* ob = out + (long long)b * T * DINO_D + h * DH;
+        #pragma unroll
+            for (int n = 0; n < DP / 8; n++)
+            {
+                const int c = 8 * n + 2 * t;
+                if (c >= DH) continue;
+                if (q < T) *reinterpret_cast<unsigned int*>(ob + (long long)q * DINO_D + c) = dino_f32x2_to_bf16x2(o[n][0] * inv0, o[n][1] * inv0);
+                if (q + 8 < T) *reinterpret_cast<unsigned int*>(ob + (long long)(q + 8) * DINO_D + c) = dino_f32x2_to_bf16x2(o[n][2] * inv1, o[n][3] * inv1);
+            }
+            if (t == 0)
+            {
+                // ln(sum exp(scale s)) = ln 2 (m + log2 l), m and l in log2 units.
+                if (q < T) lse[(long long)blockIdx.y * T + q] = 0.6931471805599453f * (m0 + log2f(l0));
+                if (q + 8 < T) lse[(long long)blockIdx.y * T + q + 8] = 0.6931471805599453f * (m1 + log2f(l1));
+            }
+        }
+
+        // ---- flash attention instances: (tokens, head dim) of this model with a head dim the kernel serves -----------
+        // flash tokens 197, head dim 64: warps 3, key tile 64, grid (5, units x heads), 96 threads
+        extern "C" __global__ void __launch_bounds__(96) dino_flash_attention_t197_d64(const unsigned short* __restrict__ qkv, unsigned short* __restrict__ out, float* __restrict__ lse)
+        { flash_attention_forward<197, 64, 3, 64>(qkv, out, lse, __uint_as_float(0x3E000000u)); }
+        // flash tokens 37, head dim 64: warps 3, key tile 64, grid (1, units x heads), 96 threads
+        extern "C" __global__ void __launch_bounds__(96) dino_flash_attention_t37_d64(const unsigned short* __restrict__ qkv, unsigned short* __restrict__ out, float* __restrict__ lse)
+        { flash_attention_forward<37, 64, 3, 64>(qkv, out, lse, __uint_as_float(0x3E000000u)); }
         """;
     }
 }
