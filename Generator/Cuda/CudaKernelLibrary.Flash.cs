@@ -3,8 +3,10 @@ namespace DinoCompiled.Generator.Cuda;
 internal static partial class CudaKernelLibrary
 {
     /// <summary>
-    /// Flash attention on tensor cores, forward (FlashAttention-2's algorithm): bf16 Q, K, V in, bf16 output and the fp32
-    /// log-sum-exp per row out, the scores never leaving the chip. The matrix products are <c>mma.sync</c> m16n8k16 bf16
+    /// Flash attention on tensor cores (FlashAttention-2's algorithm). Forward: bf16 Q, K, V in, bf16 output and the fp32
+    /// log-sum-exp per row out, the scores never leaving the chip. Backward (head dims up to 64): delta = rowsum(dO O),
+    /// then dK and dV per key block and dQ per query block, each recomputing the probabilities from the log-sum-exp,
+    /// every output written by one block (no atomics, deterministic). The matrix products are <c>mma.sync</c> m16n8k16 bf16
     /// with fp32 accumulation behind one device function, <c>dino_mma_bf16_m16n8k16</c>, which the CPU emulator implements
     /// from the PTX ISA's fragment layout (tools/cuda/emulate/bf16_shim.h). Emitted after every other kernel, so adding it
     /// renumbers none; the emitter instantiates it per (tokens, head dim) with the tiles of <see cref="FlashTilePlan"/>.
@@ -178,6 +180,267 @@ __device__ __forceinline__ void flash_attention_forward(const unsigned short* __
         // ln(sum exp(scale s)) = ln 2 (m + log2 l), m and l in log2 units.
         if (q < T) lse[(long long)blockIdx.y * T + q] = 0.6931471805599453f * (m0 + log2f(l0));
         if (q + 8 < T) lse[(long long)blockIdx.y * T + q + 8] = 0.6931471805599453f * (m1 + log2f(l1));
+    }
+}
+
+// ---- flash attention backward (FlashAttention-2): dQ, dK, dV without atomics -------------------------------------
+// A fragment of rows r0..r0+15, columns c0..c0+15 of a row-major bf16 matrix (global or shared) with leading dimension ld.
+__device__ __forceinline__ void dino_load_a(const unsigned short* m, long long ld, int r0, int c0, unsigned int* a)
+{
+    const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+    const unsigned short* p = m + (long long)(r0 + g) * ld + c0 + 2 * t;
+    a[0] = dino_load_u32(p); a[1] = dino_load_u32(p + 8 * ld); a[2] = dino_load_u32(p + 8); a[3] = dino_load_u32(p + 8 * ld + 8);
+}
+
+// B fragment of B(k0..k0+15, n0..n0+7) where B(k, n) = m[n][k] (each column contiguous): rows n of a row-major matrix.
+__device__ __forceinline__ void dino_load_b(const unsigned short* m, long long ld, int n0, int k0, unsigned int* b)
+{
+    const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+    const unsigned short* p = m + (long long)(n0 + g) * ld + k0 + 2 * t;
+    b[0] = dino_load_u32(p); b[1] = dino_load_u32(p + 8);
+}
+
+// The accumulators of two adjacent 16 x 8 tiles as the A fragment of their 16 x 16 (the forward's P V trick).
+__device__ __forceinline__ void dino_pack_a(const float* left, const float* right, unsigned int* a)
+{
+    a[0] = dino_f32x2_to_bf16x2(left[0], left[1]); a[1] = dino_f32x2_to_bf16x2(left[2], left[3]);
+    a[2] = dino_f32x2_to_bf16x2(right[0], right[1]); a[3] = dino_f32x2_to_bf16x2(right[2], right[3]);
+}
+
+// delta[b, h, i] = sum_c dO[i, c] O[i, c] (fp32), one warp per row; rows (units x heads x T), 8 per block of 256.
+template <int T, int DH>
+__device__ __forceinline__ void flash_attention_delta(const unsigned short* __restrict__ out, const unsigned short* __restrict__ dOut, float* __restrict__ delta, int rows)
+{
+    constexpr int H = DINO_D / DH;
+    const int lane = threadIdx.x & 31, r = blockIdx.x * 8 + (threadIdx.x >> 5);
+    if (r >= rows) return;
+    const int i = r % T, h = (r / T) % H, b = r / (T * H);
+    const long long at = ((long long)b * T + i) * DINO_D + h * DH;
+    float s = 0.f;
+    for (int c = lane; c < DH; c += 32) s = fmaf(dino_bf16_to_f32(dOut[at + c]), dino_bf16_to_f32(out[at + c]), s);
+    s = warp_sum(s);
+    if (lane == 0) delta[r] = s;
+}
+
+// dK and dV of 16 WARPS keys per block (grid (ceil(T / (16 WARPS)), units x heads)), each warp 16 keys, over query tiles
+// of BQ staged in shared memory: Sᵀ = K Qᵀ, Pᵀ = exp(scale Sᵀ - lse), dV += Pᵀ dO, dPᵀ = V dOᵀ, dSᵀ = Pᵀ (dPᵀ - delta),
+// dK += scale dSᵀ Q. K and V fragments come straight from global memory; Q and dO are staged twice, row-major and
+// transposed, so that every B fragment is two consecutive elements.
+template <int T, int DH, int WARPS, int BQ>
+__device__ __forceinline__ void flash_attention_grad_keys(const unsigned short* __restrict__ qkv, const unsigned short* __restrict__ dOut,
+    const float* __restrict__ lse, const float* __restrict__ delta, unsigned short* __restrict__ dQkv, float scale)
+{
+    constexpr int H = DINO_D / DH, DP = (DH + 15) / 16 * 16, LD = 3 * DINO_D, SP = DP + 8, TP = BQ + 8, THREADS = 32 * WARPS;
+    static_assert(DH % 8 == 0 && BQ % 16 == 0, "flash attention backward tiles");
+    __shared__ __align__(16) unsigned short sq[BQ][SP], sqt[DP][TP], sdo[BQ][SP], sdot[DP][TP];
+    __shared__ float slse[BQ], sdelta[BQ];
+    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, t = lane & 3;
+    const int k0 = blockIdx.x * 16 * WARPS + 16 * warp, b = blockIdx.y / H, h = blockIdx.y % H;
+    const unsigned short* base = qkv + (long long)b * T * LD + h * DH;
+    const unsigned short* dob = dOut + (long long)b * T * DINO_D + h * DH;
+    unsigned int ka[DP / 16][4], va[DP / 16][4];
+    {
+        __shared__ __align__(16) unsigned short skv[2][16 * WARPS][SP];
+        for (int i = tid; i < 16 * WARPS * DP; i += THREADS)
+        {
+            const int r = i / DP, c = i % DP, k = blockIdx.x * 16 * WARPS + r;
+            const bool valid = k < T && c < DH;
+            skv[0][r][c] = valid ? base[(long long)k * LD + DINO_D + c] : (unsigned short)0;
+            skv[1][r][c] = valid ? base[(long long)k * LD + 2 * DINO_D + c] : (unsigned short)0;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kc = 0; kc < DP / 16; kc++)
+        {
+            dino_load_a(&skv[0][0][0], SP, 16 * warp, 16 * kc, ka[kc]);
+            dino_load_a(&skv[1][0][0], SP, 16 * warp, 16 * kc, va[kc]);
+        }
+    }
+    float dk[DP / 8][4], dv[DP / 8][4];
+#pragma unroll
+    for (int n = 0; n < DP / 8; n++) for (int j = 0; j < 4; j++) dk[n][j] = dv[n][j] = 0.f;
+    const float* lseb = lse + (long long)blockIdx.y * T;
+    const float* deltab = delta + (long long)blockIdx.y * T;
+    for (int q0 = 0; q0 < T; q0 += BQ)
+    {
+        __syncthreads();
+        for (int i = tid; i < BQ * DP; i += THREADS)
+        {
+            const int r = i / DP, c = i % DP, q = q0 + r;
+            const bool valid = q < T && c < DH;
+            const unsigned short qv = valid ? base[(long long)q * LD + c] : (unsigned short)0, dv0 = valid ? dob[(long long)q * DINO_D + c] : (unsigned short)0;
+            sq[r][c] = qv; sqt[c][r] = qv; sdo[r][c] = dv0; sdot[c][r] = dv0;
+        }
+        for (int i = tid; i < BQ; i += THREADS)
+        {
+            const bool valid = q0 + i < T;
+            slse[i] = valid ? lseb[q0 + i] : 0.f;
+            sdelta[i] = valid ? deltab[q0 + i] : 0.f;
+        }
+        __syncthreads();
+        float p[BQ / 8][4], dp[BQ / 8][4];
+#pragma unroll
+        for (int n = 0; n < BQ / 8; n++) for (int j = 0; j < 4; j++) p[n][j] = dp[n][j] = 0.f;
+#pragma unroll
+        for (int kc = 0; kc < DP / 16; kc++)
+#pragma unroll
+            for (int n = 0; n < BQ / 8; n++)
+            {
+                unsigned int bq[2], bd[2];
+                dino_load_b(&sq[0][0], SP, 8 * n, 16 * kc, bq);
+                dino_load_b(&sdo[0][0], SP, 8 * n, 16 * kc, bd);
+                dino_mma_bf16_m16n8k16(p[n], ka[kc], bq);  // Sᵀ = K Qᵀ
+                dino_mma_bf16_m16n8k16(dp[n], va[kc], bd); // dPᵀ = V dOᵀ
+            }
+        // Columns are queries: 8n + 2t + j. Pᵀ = exp(scale Sᵀ - lse); queries beyond T get 0.
+#pragma unroll
+        for (int n = 0; n < BQ / 8; n++)
+#pragma unroll
+            for (int j = 0; j < 2; j++)
+            {
+                const int c = 8 * n + 2 * t + j;
+                const bool valid = q0 + c < T;
+                const float l = slse[c], dl = sdelta[c];
+                const float p0 = valid ? __expf(p[n][j] * scale - l) : 0.f, p1 = valid ? __expf(p[n][2 + j] * scale - l) : 0.f;
+                p[n][j] = p0;
+                p[n][2 + j] = p1;
+                dp[n][j] = p0 * (dp[n][j] - dl);      // dSᵀ
+                dp[n][2 + j] = p1 * (dp[n][2 + j] - dl);
+            }
+#pragma unroll
+        for (int kc = 0; kc < BQ / 16; kc++)
+        {
+            unsigned int ap[4], as[4];
+            dino_pack_a(p[2 * kc], p[2 * kc + 1], ap);
+            dino_pack_a(dp[2 * kc], dp[2 * kc + 1], as);
+#pragma unroll
+            for (int n = 0; n < DP / 8; n++)
+            {
+                unsigned int bdo[2], bq[2];
+                dino_load_b(&sdot[0][0], TP, 8 * n, 16 * kc, bdo);
+                dino_load_b(&sqt[0][0], TP, 8 * n, 16 * kc, bq);
+                dino_mma_bf16_m16n8k16(dv[n], ap, bdo); // dV += Pᵀ dO
+                dino_mma_bf16_m16n8k16(dk[n], as, bq);  // dK += dSᵀ Q
+            }
+        }
+    }
+    const int g = lane >> 2;
+    unsigned short* ob = dQkv + (long long)b * T * LD + h * DH;
+#pragma unroll
+    for (int n = 0; n < DP / 8; n++)
+    {
+        const int c = 8 * n + 2 * t, k = k0 + g;
+        if (c >= DH) continue;
+        if (k < T)
+        {
+            *reinterpret_cast<unsigned int*>(ob + (long long)k * LD + DINO_D + c) = dino_f32x2_to_bf16x2(dk[n][0] * scale, dk[n][1] * scale);
+            *reinterpret_cast<unsigned int*>(ob + (long long)k * LD + 2 * DINO_D + c) = dino_f32x2_to_bf16x2(dv[n][0], dv[n][1]);
+        }
+        if (k + 8 < T)
+        {
+            *reinterpret_cast<unsigned int*>(ob + (long long)(k + 8) * LD + DINO_D + c) = dino_f32x2_to_bf16x2(dk[n][2] * scale, dk[n][3] * scale);
+            *reinterpret_cast<unsigned int*>(ob + (long long)(k + 8) * LD + 2 * DINO_D + c) = dino_f32x2_to_bf16x2(dv[n][2], dv[n][3]);
+        }
+    }
+}
+
+// dQ of 16 WARPS queries per block (grid (ceil(T / (16 WARPS)), units x heads)) over key tiles of BC: S = Q Kᵀ,
+// P = exp(scale S - lse), dP = dO Vᵀ, dS = P (dP - delta), dQ += scale dS K. Q and dO fragments come once from global
+// memory; K and V are staged row-major and K also transposed.
+template <int T, int DH, int WARPS, int BC>
+__device__ __forceinline__ void flash_attention_grad_queries(const unsigned short* __restrict__ qkv, const unsigned short* __restrict__ dOut,
+    const float* __restrict__ lse, const float* __restrict__ delta, unsigned short* __restrict__ dQkv, float scale)
+{
+    constexpr int H = DINO_D / DH, DP = (DH + 15) / 16 * 16, LD = 3 * DINO_D, SP = DP + 8, TP = BC + 8, THREADS = 32 * WARPS;
+    static_assert(DH % 8 == 0 && BC % 16 == 0, "flash attention backward tiles");
+    __shared__ __align__(16) unsigned short sk[BC][SP], sv[BC][SP], skt[DP][TP];
+    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3;
+    const int q0 = blockIdx.x * 16 * WARPS + 16 * warp, b = blockIdx.y / H, h = blockIdx.y % H;
+    const unsigned short* base = qkv + (long long)b * T * LD + h * DH;
+    const unsigned short* dob = dOut + (long long)b * T * DINO_D + h * DH;
+    unsigned int qa[DP / 16][4], da[DP / 16][4];
+    {
+        __shared__ __align__(16) unsigned short sqd[2][16 * WARPS][SP];
+        for (int i = tid; i < 16 * WARPS * DP; i += THREADS)
+        {
+            const int r = i / DP, c = i % DP, q = blockIdx.x * 16 * WARPS + r;
+            const bool valid = q < T && c < DH;
+            sqd[0][r][c] = valid ? base[(long long)q * LD + c] : (unsigned short)0;
+            sqd[1][r][c] = valid ? dob[(long long)q * DINO_D + c] : (unsigned short)0;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kc = 0; kc < DP / 16; kc++)
+        {
+            dino_load_a(&sqd[0][0][0], SP, 16 * warp, 16 * kc, qa[kc]);
+            dino_load_a(&sqd[1][0][0], SP, 16 * warp, 16 * kc, da[kc]);
+        }
+    }
+    const float* lseb = lse + (long long)blockIdx.y * T;
+    const float* deltab = delta + (long long)blockIdx.y * T;
+    const float l0 = q0 + g < T ? lseb[q0 + g] : 0.f, l1 = q0 + g + 8 < T ? lseb[q0 + g + 8] : 0.f;
+    const float d0 = q0 + g < T ? deltab[q0 + g] : 0.f, d1 = q0 + g + 8 < T ? deltab[q0 + g + 8] : 0.f;
+    float dq[DP / 8][4];
+#pragma unroll
+    for (int n = 0; n < DP / 8; n++) for (int j = 0; j < 4; j++) dq[n][j] = 0.f;
+    for (int k0 = 0; k0 < T; k0 += BC)
+    {
+        __syncthreads();
+        for (int i = tid; i < BC * DP; i += THREADS)
+        {
+            const int r = i / DP, c = i % DP, k = k0 + r;
+            const bool valid = k < T && c < DH;
+            const unsigned short kv = valid ? base[(long long)k * LD + DINO_D + c] : (unsigned short)0;
+            sk[r][c] = kv; skt[c][r] = kv;
+            sv[r][c] = valid ? base[(long long)k * LD + 2 * DINO_D + c] : (unsigned short)0;
+        }
+        __syncthreads();
+        float p[BC / 8][4], dp[BC / 8][4];
+#pragma unroll
+        for (int n = 0; n < BC / 8; n++) for (int j = 0; j < 4; j++) p[n][j] = dp[n][j] = 0.f;
+#pragma unroll
+        for (int kc = 0; kc < DP / 16; kc++)
+#pragma unroll
+            for (int n = 0; n < BC / 8; n++)
+            {
+                unsigned int bk[2], bv[2];
+                dino_load_b(&sk[0][0], SP, 8 * n, 16 * kc, bk);
+                dino_load_b(&sv[0][0], SP, 8 * n, 16 * kc, bv);
+                dino_mma_bf16_m16n8k16(p[n], qa[kc], bk);  // S = Q Kᵀ
+                dino_mma_bf16_m16n8k16(dp[n], da[kc], bv); // dP = dO Vᵀ
+            }
+#pragma unroll
+        for (int n = 0; n < BC / 8; n++)
+#pragma unroll
+            for (int j = 0; j < 2; j++)
+            {
+                const bool valid = k0 + 8 * n + 2 * t + j < T;
+                const float p0 = valid ? __expf(p[n][j] * scale - l0) : 0.f, p1 = valid ? __expf(p[n][2 + j] * scale - l1) : 0.f;
+                dp[n][j] = p0 * (dp[n][j] - d0);
+                dp[n][2 + j] = p1 * (dp[n][2 + j] - d1);
+            }
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+        {
+            unsigned int as[4];
+            dino_pack_a(dp[2 * kc], dp[2 * kc + 1], as);
+#pragma unroll
+            for (int n = 0; n < DP / 8; n++)
+            {
+                unsigned int bk[2];
+                dino_load_b(&skt[0][0], TP, 8 * n, 16 * kc, bk);
+                dino_mma_bf16_m16n8k16(dq[n], as, bk); // dQ += dS K
+            }
+        }
+    }
+    unsigned short* ob = dQkv + (long long)b * T * LD + h * DH;
+#pragma unroll
+    for (int n = 0; n < DP / 8; n++)
+    {
+        const int c = 8 * n + 2 * t, q = q0 + g;
+        if (c >= DH) continue;
+        if (q < T) *reinterpret_cast<unsigned int*>(ob + (long long)q * LD + c) = dino_f32x2_to_bf16x2(dq[n][0] * scale, dq[n][1] * scale);
+        if (q + 8 < T) *reinterpret_cast<unsigned int*>(ob + (long long)(q + 8) * LD + c) = dino_f32x2_to_bf16x2(dq[n][2] * scale, dq[n][3] * scale);
     }
 }
 

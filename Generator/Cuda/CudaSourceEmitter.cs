@@ -195,8 +195,21 @@ internal sealed class CudaSourceEmitter
                  ", units x heads), " + plan.Threads + " threads");
             Line("extern \"C\" __global__ void __launch_bounds__(" + plan.Threads + ") " + FlashKernel(plan.Tokens, plan.HeadDim) +
                  "(const unsigned short* __restrict__ qkv, unsigned short* __restrict__ out, float* __restrict__ lse)");
-            Line("{ flash_attention_forward<" + plan.Tokens + ", " + plan.HeadDim + ", " + plan.Warps + ", " + plan.KeyTile + ">(qkv, out, lse, " +
-                 FloatBits((float)(1 / Math.Sqrt(plan.HeadDim))) + "); }");
+            string scale = FloatBits((float)(1 / Math.Sqrt(plan.HeadDim)));
+            Line("{ flash_attention_forward<" + plan.Tokens + ", " + plan.HeadDim + ", " + plan.Warps + ", " + plan.KeyTile + ">(qkv, out, lse, " + scale + "); }");
+            if (!plan.HasBackward) continue;
+            string name = FlashKernel(plan.Tokens, plan.HeadDim);
+            Line("// flash backward tokens " + plan.Tokens + ", head dim " + plan.HeadDim + ": delta 8 rows per block of 256; dK/dV and dQ grid (" + plan.QueryBlocks +
+                 ", units x heads), " + plan.Threads + " threads, query tile " + FlashTilePlan.BackwardQueryTile + ", key tile " + plan.BackwardKeyTile);
+            Line("extern \"C\" __global__ void __launch_bounds__(256) " + name.Replace("attention", "attention_delta") +
+                 "(const unsigned short* __restrict__ out, const unsigned short* __restrict__ dOut, float* __restrict__ delta, int rows)");
+            Line("{ flash_attention_delta<" + plan.Tokens + ", " + plan.HeadDim + ">(out, dOut, delta, rows); }");
+            const string gradArgs = "(const unsigned short* __restrict__ qkv, const unsigned short* __restrict__ dOut, const float* __restrict__ lse, " +
+                                    "const float* __restrict__ delta, unsigned short* __restrict__ dQkv)";
+            Line("extern \"C\" __global__ void __launch_bounds__(" + plan.Threads + ") " + name.Replace("attention", "attention_grad_dkv") + gradArgs);
+            Line("{ flash_attention_grad_keys<" + plan.Tokens + ", " + plan.HeadDim + ", " + plan.Warps + ", " + FlashTilePlan.BackwardQueryTile + ">(qkv, dOut, lse, delta, dQkv, " + scale + "); }");
+            Line("extern \"C\" __global__ void __launch_bounds__(" + plan.Threads + ") " + name.Replace("attention", "attention_grad_dq") + gradArgs);
+            Line("{ flash_attention_grad_queries<" + plan.Tokens + ", " + plan.HeadDim + ", " + plan.Warps + ", " + plan.BackwardKeyTile + ">(qkv, dOut, lse, delta, dQkv, " + scale + "); }");
         }
     }
 

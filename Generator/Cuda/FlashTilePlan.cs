@@ -12,6 +12,29 @@ internal sealed record FlashTilePlan(int Tokens, int HeadDim, int Warps, int Key
 {
     public const int MaxHeadDim = 128;
 
+    /// <summary>The backward keeps K, V (or Q, dO) fragments, two accumulators of DH/2 and two score tiles in registers.</summary>
+    public const int MaxBackwardHeadDim = 64;
+
+    /// <summary>Query rows per staged tile of the dK/dV kernel.</summary>
+    public const int BackwardQueryTile = 32;
+
+    public bool HasBackward => HeadDim <= MaxBackwardHeadDim;
+
+    /// <summary>The dQ kernel's key tile: 64 unless K, V, Kᵀ and the block's Q and dO exceed 48 KiB.</summary>
+    public int BackwardKeyTile => GradQueriesBytes(HeadDim, Warps, 64) <= AttentionTilePlan.SharedLimitBytes ? 64 : 32;
+
+    public static long GradKeysBytes(int headDim, int warps)
+    {
+        int padded = (headDim + 15) / 16 * 16;
+        return 2L * (2L * BackwardQueryTile * (padded + 8) + 2L * padded * (BackwardQueryTile + 8) + 2L * 16 * warps * (padded + 8)) + 8L * BackwardQueryTile;
+    }
+
+    public static long GradQueriesBytes(int headDim, int warps, int keyTile)
+    {
+        int padded = (headDim + 15) / 16 * 16;
+        return 2L * (2L * keyTile * (padded + 8) + (long)padded * (keyTile + 8) + 2L * 16 * warps * (padded + 8));
+    }
+
     public static FlashTilePlan? TryCreate(int tokens, int headDim)
     {
         if (headDim % 8 != 0 || headDim > MaxHeadDim) return null;

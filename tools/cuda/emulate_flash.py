@@ -9,7 +9,12 @@ Bounds, per element of each (image, head):
   out: |got - ref| <= 2^-7 max|V| over the head: the probabilities are rounded to bf16 for P V (relative 2^-9 each, and
        they sum to 1, so at most 2^-9 max|V|), the output is rounded to bf16 (2^-9 relative), and the fp32 sums add
        far less; 2^-7 leaves a factor 2 for the online rescaling's roundings;
-  lse: |got - ref| <= 1e-5 (1 + |ref|): fp32 throughout.
+  lse: |got - ref| <= 1e-5 (1 + |ref|): fp32 throughout;
+  dQ, dK, dV (backward, from the forward's bf16 output and lse), per element: |got - ref| <= 2^-6 M, where M is the
+       same product taken over magnitudes (dQ: (P (|dP| + |dO| . |O|)) |K| / sqrt(d); dK: its transpose with |Q|;
+       dV: Pᵀ |dO|): P and dS are rounded to bf16 for the products (2^-9 relative each), delta comes from the bf16
+       output (2^-9 of |dO| . |O|, summed over the head dim), the result is rounded to bf16 (2^-9); dS = P (dP - delta) cancels, so the errors
+       scale with the magnitudes, not with |dS|; 2^-6 leaves a factor 2 over their sum.
 
 Usage: /usr/bin/python3 tools/cuda/emulate_flash.py [Cuda.g.cs or snapshot .verified.cs ...] [--max-tokens N]
 Without files: the FmnistTiny and VitSmall16 snapshots. Needs g++ >= 12 and numpy. Exits 1 when a check fails.
@@ -73,6 +78,7 @@ def check_mma(m):
 
 def check_flash(m, max_tokens):
     D = m.D
+    backward = backward_instances(m)
     for T, dh, warps, bc, blocks_x, threads in instances(m):
         if T > max_tokens:
             continue
@@ -96,6 +102,52 @@ def check_flash(m, max_tokens):
             print(f"  {'ok  ' if ok else 'FAIL'} {label}: max |err| / bound = {r:.3f} (bound {what})")
             if not ok:
                 emu.FAILED.append(label)
+        if (T, dh) in backward:
+            check_flash_backward(m, T, dh, qkv, out, lse, *backward[(T, dh)])
+
+
+def backward_instances(m):
+    pattern = r"// flash backward tokens (\d+), head dim (\d+): delta 8 rows per block of 256; dK/dV and dQ grid \((\d+), units x heads\), (\d+) threads"
+    return {(int(a), int(b)): (int(c), int(d)) for a, b, c, d in re.findall(pattern, m.src)}
+
+
+def check_flash_backward(m, T, dh, qkv, out, lse, grid_x, threads):
+    D = m.D
+    H, u = D // dh, qkv.shape[0] // T
+    dout = rnd_bf16(u * T, D)
+    delta = poisoned(u * H * T)
+    rows = u * H * T
+    m.run(f"dino_flash_attention_delta_t{T}_d{dh}", (rows + 7) // 8, 256, out.reshape(-1), dout.reshape(-1), delta, rows)
+    dqkv = poisoned_bf16(u * T, 3 * D)
+    m.run(f"dino_flash_attention_grad_dkv_t{T}_d{dh}", (grid_x, u * H), threads, qkv.reshape(-1), dout.reshape(-1), lse, delta, dqkv.reshape(-1))
+    m.run(f"dino_flash_attention_grad_dq_t{T}_d{dh}", (grid_x, u * H), threads, qkv.reshape(-1), dout.reshape(-1), lse, delta, dqkv.reshape(-1))
+    x = f64(qkv).reshape(u, T, 3, H, dh).transpose(2, 0, 3, 1, 4)
+    q, k, v = x[0], x[1], x[2]
+    do = f64(dout).reshape(u, T, H, dh).transpose(0, 2, 1, 3)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh)
+    p = np.exp(s - s.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    o = p @ v
+    dv = p.transpose(0, 1, 3, 2) @ do
+    dp = do @ v.transpose(0, 1, 3, 2)
+    ds = p * (dp - (do * o).sum(-1, keepdims=True))
+    dq = ds @ k / np.sqrt(dh)
+    dk = ds.transpose(0, 1, 3, 2) @ q / np.sqrt(dh)
+    got = f64(dqkv).reshape(u, T, 3, H, dh).transpose(2, 0, 3, 1, 4)
+    ref_delta = (do * o).sum(-1).reshape(-1)
+    dratio = (np.abs(delta - ref_delta) / (2.0 ** -7 * np.abs(do).max() * np.abs(v).max() * dh ** 0.5)).max()
+    checks = [(f"flash backward T {T} dh {dh} delta", dratio, "2^-7 max|dO| max|V| sqrt(dh)")]
+    delta_abs = (np.abs(do) * np.abs(o)).sum(-1, keepdims=True)  # delta's rounding error scales with this, not with |delta|
+    mag_ds = p * (np.abs(dp) + delta_abs)
+    magnitudes = (mag_ds @ np.abs(k) / np.sqrt(dh), mag_ds.transpose(0, 1, 3, 2) @ np.abs(q) / np.sqrt(dh), p.transpose(0, 1, 3, 2) @ np.abs(do))
+    for i, (name, ref) in enumerate((("dq", dq), ("dk", dk), ("dv", dv))):
+        bound = 2.0 ** -6 * magnitudes[i] + 1e-30
+        checks.append((f"flash backward T {T} dh {dh} {name}", (np.abs(got[i] - ref) / bound).max(), "2^-6 of the product over magnitudes"))
+    for label, r, what in checks:
+        ok = np.isfinite(r) and r <= 1
+        print(f"  {'ok  ' if ok else 'FAIL'} {label}: max |err| / bound = {r:.3f} (bound {what})")
+        if not ok:
+            emu.FAILED.append(label)
 
 
 def main():
