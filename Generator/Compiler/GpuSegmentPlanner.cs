@@ -13,7 +13,8 @@ namespace DinoCompiled.Generator.Compiler;
 /// weight norm, logits) and every accumulated gradient are fp32; every other activation (LayerNorm outputs, GEMM
 /// outputs and GELU pre-activations, attention outputs, im2col, the gradients that are GEMM operands) is bf16. Flash
 /// attention keeps the log-sum-exp per row (fp32, heads x tokens) instead of the T x T probabilities. The
-/// teacher's forward keeps a tensor only while a later forward node reads it.
+/// teacher's forward keeps a tensor only while a later forward node reads it. The GELU output of fc1 is recomputed in
+/// the backward from its pre-activation (one elementwise pass, priced as its own node) instead of being kept.
 /// </para>
 /// </summary>
 internal static class GpuSegmentPlanner
@@ -34,9 +35,34 @@ internal static class GpuSegmentPlanner
         long Fixed(GraphTensor t) => Align(t.FixedCount * Bytes(t));
         int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
 
-        var training = MemoryPlanner.PlanSizes(graph.Forward.Concat(graph.Backward).ToList(), PerUnit, Fixed);
+        // GELU recomputation (as llm.c does): the GELU output of each fused fc1 is not kept for the backward; right
+        // before its first backward reader (fc2's weight gradient) one pass recomputes it from the kept pre-activation
+        // into a transient of the same shape, which dies at that reader.
+        var recomputed = new Dictionary<GraphTensor, (GraphTensor Copy, GraphTensor PreActivation, string Layer)>();
+        foreach (var n in graph.Forward.Where(n => n.Op == OpKind.LinearGelu && n.PreActivation is not null))
+        {
+            var a = n.Outputs[0].Storage;
+            var copy = new GraphTensor(-1 - recomputed.Count, a.Name + ".recomputed", TensorRole.Arena, a.RowsPerUnit, a.Cols);
+            recomputed[a] = (copy, n.PreActivation!.Storage, n.Layer);
+            bytesPerElement[copy] = Bf16;
+        }
+        var steps = graph.Forward.Select(MemoryPlanner.Touched).ToList();
+        var nodes = graph.Forward.Select(n => Cost(n, true, Bytes, Elements)).ToList();
+        var done = new HashSet<GraphTensor>();
+        foreach (var n in graph.Backward)
+        {
+            var touched = MemoryPlanner.Touched(n).Select(t => recomputed.TryGetValue(t.Storage, out var r) ? r.Copy : t).ToList();
+            foreach (var t in n.Inputs.Select(t => t.Storage).Where(recomputed.ContainsKey).Where(done.Add).ToList())
+            {
+                var (copy, pre, layer) = recomputed[t];
+                steps.Add(new[] { pre, copy });
+                nodes.Add(new GpuNodeCost("GeluRecompute", layer, false, 0, 8 * copy.CountPerUnit, copy.CountPerUnit * (Bf16 + Bf16), 0));
+            }
+            steps.Add(touched);
+            nodes.Add(Cost(n, false, Bytes, Elements));
+        }
+        var training = MemoryPlanner.PlanSizes(steps, PerUnit, Fixed);
         var forward = MemoryPlanner.PlanSizes(graph.Forward, PerUnit, Fixed);
-        var nodes = graph.Forward.Select(n => Cost(n, true, Bytes, Elements)).Concat(graph.Backward.Select(n => Cost(n, false, Bytes, Elements))).ToList();
         return new GpuSegmentPlan(graph.Name, crop, training.Fixed, training.PerUnit, forward.Fixed, forward.PerUnit, nodes);
     }
 

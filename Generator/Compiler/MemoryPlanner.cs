@@ -16,8 +16,7 @@ internal static class MemoryPlanner
 
     public static MemoryPlan Plan(Graph graph)
     {
-        var schedule = graph.Forward.Concat(graph.Backward).ToList();
-        var (first, last) = Liveness(schedule);
+        var (first, last) = Liveness(graph.Forward.Concat(graph.Backward).Select(Touched).ToList());
 
         var plan = new MemoryPlan();
         var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
@@ -32,23 +31,30 @@ internal static class MemoryPlanner
     /// The peak of the same first-fit placement over <paramref name="schedule"/> with other sizes (the GPU plan's bytes):
     /// the fixed part and the part per unit, each in the sizes' own unit.
     /// </summary>
-    public static (long Fixed, long PerUnit) PlanSizes(IReadOnlyList<GraphNode> schedule, Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
+    public static (long Fixed, long PerUnit) PlanSizes(IReadOnlyList<GraphNode> schedule, Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize) =>
+        PlanSizes(schedule.Select(Touched).ToList(), perUnitSize, fixedSize);
+
+    /// <summary>The same over steps given as the tensors each touches (a schedule with steps of its own, such as a recomputation).</summary>
+    public static (long Fixed, long PerUnit) PlanSizes(IReadOnlyList<IReadOnlyList<GraphTensor>> steps, Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
     {
-        var (first, last) = Liveness(schedule);
+        var (first, last) = Liveness(steps);
         var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
         var offsets = new Dictionary<GraphTensor, long>();
         return (Place(tensors.Where(t => t.IsFixed).ToList(), fixedSize, first, last, offsets),
                 Place(tensors.Where(t => !t.IsFixed).ToList(), perUnitSize, first, last, offsets));
     }
 
-    /// <summary>The first and last node of <paramref name="schedule"/> that touches each arena storage.</summary>
-    private static (Dictionary<GraphTensor, int> First, Dictionary<GraphTensor, int> Last) Liveness(IReadOnlyList<GraphNode> schedule)
+    /// <summary>Every tensor a node reads or writes, its epilogue's included.</summary>
+    public static IReadOnlyList<GraphTensor> Touched(GraphNode node) => node.Inputs.Concat(node.Outputs).Concat(EpilogueTensors(node)).ToList();
+
+    /// <summary>The first and last step that touches each arena storage.</summary>
+    private static (Dictionary<GraphTensor, int> First, Dictionary<GraphTensor, int> Last) Liveness(IReadOnlyList<IReadOnlyList<GraphTensor>> steps)
     {
         var first = new Dictionary<GraphTensor, int>();
         var last = new Dictionary<GraphTensor, int>();
-        for (int i = 0; i < schedule.Count; i++)
+        for (int i = 0; i < steps.Count; i++)
         {
-            foreach (var tensor in schedule[i].Inputs.Concat(schedule[i].Outputs).Concat(EpilogueTensors(schedule[i])))
+            foreach (var tensor in steps[i])
             {
                 var storage = tensor.Storage;
                 if (storage.Role != TensorRole.Arena) continue;

@@ -11,8 +11,8 @@ namespace DinoCompiled.Tests.Cuda;
 /// <summary>
 /// The generator's GPU plans against what can be computed independently: the forward's tensor-core FLOPs are the
 /// FlopCounter's (written from the ViT papers' counting, not from the graph), the backward's are twice the GEMMs' and
-/// 10/4 of the attention's (FlashAttention-2 recomputes the scores), every node of the CPU schedule is priced, and the
-/// bf16 arenas are below the CPU's with the teacher's forward below the training step's.
+/// 10/4 of the attention's (FlashAttention-2 recomputes the scores), every node of the CPU schedule is priced (and each
+/// GELU recomputation), and the bf16 arenas are below the CPU's with the teacher's forward below the training step's.
 /// </summary>
 public sealed class GpuPlanTests
 {
@@ -51,7 +51,9 @@ public sealed class GpuPlanTests
             foreach (var plan in plans)
             {
                 var cpu = model.Arenas.Single(a => a.Segment == plan.Segment);
-                Assert.Equal(cpu.KernelCalls, plan.Nodes.Length);
+                // Every node of the CPU schedule, and one GELU recomputation in the backward per fused fc1 + GELU.
+                Assert.Equal(cpu.KernelCalls, plan.Nodes.Count(n => n.Op != "GeluRecompute"));
+                Assert.Equal(plan.Nodes.Count(n => n.Op == "LinearGelu"), plan.Nodes.Count(n => n.Op == "GeluRecompute" && !n.Forward));
                 Assert.True(plan.TrainingBytesPerUnit < cpu.FloatsPerUnit * sizeof(float) || cpu.FloatsPerUnit == 0,
                     $"{model.Name} {plan.Segment}: GPU {plan.TrainingBytesPerUnit} B per unit, CPU {cpu.FloatsPerUnit * 4} B");
                 Assert.True(plan.ForwardBytesPerUnit <= plan.TrainingBytesPerUnit, $"{model.Name} {plan.Segment}: the forward alone needs more than the step");
@@ -69,5 +71,16 @@ public sealed class GpuPlanTests
         int d = a.EmbedDim, heads = a.Blocks[0].Heads;
         // qkv in and the output, bf16; the log-sum-exp per (head, row), fp32; no heads x T x T.
         Assert.Equal(tokens * 3 * d * 2 + tokens * d * 2 + heads * tokens * 4, attention.BytesPerUnit);
+    }
+
+    [Fact]
+    public void RecomputingTheGeluSavesItsOutputPerBlock()
+    {
+        // ViT-S/16 at 224: without the recomputation the plan kept fc1's GELU output, 197 x 1536 bf16, in each of the
+        // 12 blocks (7.3 MB); the transient that replaces it lives for one weight-gradient GEMM.
+        var plan = VitSmall16.GpuPlans.Single(p => p.Crop == 224);
+        Assert.InRange(plan.TrainingBytesPerUnit, 1, 30L * 1024 * 1024);
+        var recompute = plan.Nodes.First(n => n.Op == "GeluRecompute");
+        Assert.Equal(197L * 1536 * 4, recompute.BytesPerUnit); // reads the bf16 pre-activation, writes the bf16 output
     }
 }

@@ -9,7 +9,7 @@ namespace DinoCompiled.Models
     {
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.GpuPlans"/>
         public static global::System.Collections.Immutable.ImmutableArray<global::DinoCompiled.Cuda.GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone28", 28, 0, 1_038_144, 0, 167_744,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone28", 28, 0, 884_544, 0, 167_744,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 6_272, 4_704, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 200_704, 0, 14_112, 4_352),
@@ -48,6 +48,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 51_200, 26_112, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 51_200, 51_200, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 6_553_600, 0, 128_000, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 204_800, 102_400, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 6_553_600, 0, 76_800, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 25_600, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 6_553_600, 0, 64_000, 131_072),
@@ -65,6 +66,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 51_200, 90_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 51_200, 51_200, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 6_553_600, 0, 128_000, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 204_800, 102_400, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 6_553_600, 0, 76_800, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 25_600, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 6_553_600, 0, 64_000, 131_072),
@@ -82,6 +84,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 51_200, 90_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 51_200, 51_200, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 6_553_600, 0, 128_000, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 204_800, 102_400, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 6_553_600, 0, 76_800, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 25_600, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 6_553_600, 0, 64_000, 131_072),
@@ -99,6 +102,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 51_200, 90_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 51_200, 51_200, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 6_553_600, 0, 128_000, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 204_800, 102_400, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 6_553_600, 0, 76_800, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 25_600, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 6_553_600, 0, 64_000, 131_072),
@@ -118,7 +122,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 200_704, 0, 26_656, 16_384),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 25_088, 1_024)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 208_064, 4_608, 33_344,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 177_344, 4_608, 33_344,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_152, 864, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 36_864, 0, 2_592, 4_352),
@@ -158,6 +162,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 10_240, 5_632, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 10_240, 10_240, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 1_310_720, 0, 25_600, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 40_960, 20_480, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_310_720, 0, 15_360, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 5_120, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 1_310_720, 0, 12_800, 131_072),
@@ -175,6 +180,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 10_240, 18_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 10_240, 10_240, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 1_310_720, 0, 25_600, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 40_960, 20_480, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_310_720, 0, 15_360, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 5_120, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 1_310_720, 0, 12_800, 131_072),
@@ -192,6 +198,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 10_240, 18_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 10_240, 10_240, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 1_310_720, 0, 25_600, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 40_960, 20_480, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_310_720, 0, 15_360, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 5_120, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 1_310_720, 0, 12_800, 131_072),
@@ -209,6 +216,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 10_240, 18_000, 2_304),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 10_240, 10_240, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 1_310_720, 0, 25_600, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 40_960, 20_480, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_310_720, 0, 15_360, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 5_120, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 1_310_720, 0, 12_800, 131_072),
@@ -230,7 +238,7 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 36_864, 0, 4_896, 16_384),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 4_608, 1_024)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 2_113_536, 5_888, 2_113_536, 3_072,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 2_113_536, 5_120, 2_113_536, 3_072,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 131_072, 0, 2_560, 132_096),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 524_288, 0, 3_072, 525_312),
@@ -243,9 +251,11 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 7_364_608),
                     new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 1_024, 1_284, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 131_072, 0, 2_560, 131_072),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.2", false, 0, 4_096, 2_048, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.4", false, 131_072, 0, 1_536, 524_288),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.4", false, 0, 0, 512, 1_024),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.2", false, 524_288, 0, 3_072, 524_288),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.0", false, 0, 4_096, 2_048, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.2", false, 524_288, 0, 2_048, 2_097_152),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.2", false, 0, 0, 1_024, 4_096),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "head.mlp.0", false, 131_072, 0, 1_536, 131_072),
