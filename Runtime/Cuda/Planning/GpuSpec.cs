@@ -23,6 +23,18 @@ public sealed record GpuSpec(string Name, string Description, double TensorFlops
     /// <summary>Every GPU the model knows.</summary>
     public static ImmutableArray<GpuSpec> All { get; } = [H100, H200];
 
+    /// <summary>
+    /// The spec of a device by its CUDA name (<c>NVIDIA H100 80GB HBM3</c>), or null when the model does not know it: the
+    /// PCIe and NVL H100s have other clocks and memory, so they are not taken for the SXM part.
+    /// </summary>
+    public static GpuSpec? ForDevice(string deviceName)
+    {
+        if (deviceName.Contains("PCIe", StringComparison.OrdinalIgnoreCase) || deviceName.Contains("NVL", StringComparison.OrdinalIgnoreCase)) return null;
+        return deviceName.Contains("H200", StringComparison.OrdinalIgnoreCase) ? H200
+            : deviceName.Contains("H100", StringComparison.OrdinalIgnoreCase) ? H100
+            : null;
+    }
+
     /// <summary>The GPU of that name, or a one-line error naming the ones known.</summary>
     public static GpuSpec Find(string name) =>
         All.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase))

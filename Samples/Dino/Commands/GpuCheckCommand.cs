@@ -88,6 +88,12 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
                 _timings.Add(timing);
                 _output.WriteLine($"  {timing.Model} {timing.Mode,-5} batch {timing.Batch} (2 global + {timing.LocalCrops} local crops): {timing.MillisecondsPerStep,9:F2} ms/step  {timing.ImagesPerSecond,9:F1} images/s  {timing.FlopsPerSecond / 1e12,7:F1} TFLOP/s");
             }
+            // The performance model prices the bf16 plan (docs/BF16.md), the target of the bf16 schedule, beside the measured steps.
+            if (GpuSpec.ForDevice(_device.Name) is { } spec)
+            {
+                var predicted = GpuPerformanceModel.Predict(TModel.Description, TModel.GpuPlans, spec, _batch, _localCrops);
+                _output.WriteLine($"  {TModel.Description.Name} predicted for the bf16 plan on {spec.Name}: {predicted.Seconds * 1e3,9:F2} ms/step  {predicted.ImagesPerSecond,9:F1} images/s  MFU {predicted.Mfu * 100:F1} %");
+            }
             return;
         }
         var a = TModel.Description.Architecture;

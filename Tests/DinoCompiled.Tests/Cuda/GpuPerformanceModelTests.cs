@@ -62,4 +62,12 @@ public sealed class GpuPerformanceModelTests
         Assert.Contains(h100.Kernels, k => k.Bound == "tensor");
         Assert.Throws<ArgumentException>(() => GpuSpec.Find("a100x"));
     }
+
+    [Theory]
+    [InlineData("NVIDIA H100 80GB HBM3", "h100")]
+    [InlineData("NVIDIA H100 PCIe", null)]
+    [InlineData("NVIDIA H100 NVL", null)]
+    [InlineData("NVIDIA H200", "h200")]
+    [InlineData("NVIDIA A100-SXM4-80GB", null)]
+    public void DevicesAreKnownByTheirCudaName(string device, string? spec) => Assert.Equal(spec, GpuSpec.ForDevice(device)?.Name);
 }
