@@ -19,6 +19,9 @@ F32 = np.float32
 
 
 class Module:
+    # The element type each pointer parameter of a kernel takes, by its C type.
+    pointer_types = {"float": np.float32, "double": np.float64}
+
     def __init__(self, path):
         self.name = os.path.basename(path)
         self.src = extract(path)
@@ -59,7 +62,7 @@ class Module:
                 if a is None:
                     v = ctypes.c_void_p(0)
                 else:
-                    want = np.float64 if t.startswith(("double", "const double")) else np.float32
+                    want = self.pointer_types[t[:-1].replace("const ", "").strip()]
                     arr, off = a if isinstance(a, tuple) else (a, 0)
                     assert arr.dtype == want and arr.flags.c_contiguous, (name, t, arr.dtype)
                     v = ctypes.c_void_p(arr.ctypes.data + off * arr.itemsize)
@@ -98,6 +101,21 @@ def ceil(a, b):
 
 
 FAILED = []
+
+ADAMW_BETAS_EPS = (F32(0.9), F32(0.999), F32(1e-8))
+
+
+def adamw_hyper(n, trainable):
+    """The per-tensor rows (bias corrections, decay factor, active) of dino_adamw for n tensors: some inactive (the
+    frozen last layer), steps 1 to 3, weight decay on every other tensor."""
+    b1, b2, _ = ADAMW_BETAS_EPS
+    lr, wd = F32(1e-3), F32(0.04)
+    hyper = np.zeros(4 * n, F32)
+    for t in range(n):
+        if trainable[t] and t % 5 != 3:
+            step = 1 + t % 3
+            hyper[4 * t:4 * t + 4] = [lr / (F32(1) - b1 ** step), np.sqrt(F32(1) - b2 ** step), F32(1) - lr * (wd if t % 2 else F32(0)), 1]
+    return hyper
 
 
 def check(label, got, want, tol):
@@ -378,12 +396,7 @@ def check_parameter_passes(m):
     check("grad_clip", clipped, want, 0)
     p0, m0, v0 = rnd(L), rnd(L, scale=0.01), np.abs(rnd(L, scale=1e-4))
     p, mm, vv = p0.copy(), m0.copy(), v0.copy()
-    hyper = np.zeros(4 * n, F32)
-    b1, b2, eps, lr, wd = F32(0.9), F32(0.999), F32(1e-8), F32(1e-3), F32(0.04)
-    for t in range(n):
-        if tr[t] and t % 5 != 3:  # some inactive (the frozen last layer)
-            step = 1 + t % 3
-            hyper[4 * t:4 * t + 4] = [lr / (F32(1) - b1 ** step), np.sqrt(F32(1) - b2 ** step), F32(1) - lr * (wd if t % 2 else F32(0)), 1]
+    hyper, (b1, b2, eps) = adamw_hyper(n, tr), ADAMW_BETAS_EPS
     m.run("dino_adamw", chunks_, 256, p, clipped, mm, vv, hyper, float(b1), float(b2), float(eps))
     wp, wm, wv = p0.copy(), m0.copy(), v0.copy()
     for t in range(n):

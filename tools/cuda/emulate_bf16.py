@@ -295,12 +295,7 @@ def check_parameter_passes(m):
     # --fast launches the first chunks only (every tensor of them, some in part): a block's chunk is its index
     grid = min(chunks_, 48) if FAST else chunks_
     p0, m0, v0, grads = emu.rnd(L), emu.rnd(L, scale=0.01), np.abs(emu.rnd(L, scale=1e-4)), emu.rnd(L, scale=0.05)
-    hyper = np.zeros(4 * n, F32)
-    b1, b2, eps, lr, wd = F32(0.9), F32(0.999), F32(1e-8), F32(1e-3), F32(0.04)
-    for t in range(n):
-        if tr[t] and t % 5 != 3:  # some inactive (the frozen last layer)
-            step = 1 + t % 3
-            hyper[4 * t:4 * t + 4] = [lr / (F32(1) - b1 ** step), np.sqrt(F32(1) - b2 ** step), F32(1) - lr * (wd if t % 2 else F32(0)), 1]
+    hyper, (b1, b2, eps) = emu.adamw_hyper(n, tr), emu.ADAMW_BETAS_EPS
     runs = []
     for kernel in ("dino_adamw_bf16", "dino_adamw"):
         p, mm, vv = p0.copy(), m0.copy(), v0.copy()

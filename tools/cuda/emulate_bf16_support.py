@@ -32,40 +32,14 @@ extern "C" __global__ void emu_bf16_software(const float* __restrict__ x, unsign
 class Bf16Module(emu.Module):
     """emulate.Module over the module's source plus TEST_KERNELS, whose launches also take bf16 (uint16) buffers."""
 
+    pointer_types = POINTERS
+
     def __init__(self, path):
         with tempfile.NamedTemporaryFile("w", suffix="." + os.path.basename(path), delete=False) as f:
             f.write('private const string CudaSource = """\n' + extract(path) + "\n" + TEST_KERNELS + '\n""";\n')
         super().__init__(f.name)
         os.unlink(f.name)
         self.name = os.path.basename(path)
-
-    def run(self, name, grid, block, *args):
-        params = self.sigs[name]
-        assert len(params) == len(args), (name, params, len(args))
-        keep, addrs = [], []
-        for t, a in zip(params, args):
-            if t.endswith("*"):
-                if a is None:
-                    v = ctypes.c_void_p(0)
-                else:
-                    want = POINTERS[t[:-1].replace("const ", "")]
-                    assert a.dtype == want and a.flags.c_contiguous, (name, t, a.dtype)
-                    v = ctypes.c_void_p(a.ctypes.data)
-            elif t == "int":
-                assert isinstance(a, (int, np.integer)), (name, t, a)
-                v = ctypes.c_int(int(a))
-            elif t == "long long":
-                v = ctypes.c_longlong(int(a))
-            elif t == "float":
-                v = ctypes.c_float(float(a))
-            else:
-                raise TypeError(t)
-            keep.append(v)
-            addrs.append(ctypes.cast(ctypes.pointer(v), ctypes.c_void_p).value)
-        arr = (ctypes.c_void_p * max(1, len(addrs)))(*addrs)
-        gx, gy = grid if isinstance(grid, tuple) else (grid, 1)
-        getattr(self.lib, "run_" + name)(ctypes.c_uint(gx), ctypes.c_uint(gy), ctypes.c_uint(block), arr)
-        assert self.lib.emu_error_count() == 0, name + ": shuffle over exited lanes"
 
 
 # ---- bf16 in numpy -------------------------------------------------------------------------------------------------

@@ -42,23 +42,6 @@ inline std::atomic<int> emu_errors{0};
 
 inline void __syncthreads() { emu_block_barrier->arrive_and_wait(); }
 
-template <class T> inline T emu_shfl_xor(T v, int o)
-{
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    std::memcpy(&emu_slots[warp][lane], &v, sizeof(T));
-    emu_warp_barrier[warp]->arrive_and_wait();
-    const int src = lane ^ o;
-    if (emu_exited[warp][src] || (int)(warp * 32 + src) >= (int)blockDim.x)
-    {
-        if (emu_errors.fetch_add(1) < 5) std::fprintf(stderr, "shuffle reads exited/absent lane %d of warp %d (block %u,%u)\n", src, warp, blockIdx.x, blockIdx.y);
-    }
-    T r;
-    std::memcpy(&r, &emu_slots[warp][src], sizeof(T));
-    emu_warp_barrier[warp]->arrive_and_wait();
-    return r;
-}
-inline float __shfl_xor_sync(unsigned, float v, int o) { return emu_shfl_xor(v, o); }
-
 // __shfl_sync: the value of lane src (of the same warp).
 template <class T> inline T emu_shfl(T v, int src)
 {
@@ -74,6 +57,9 @@ template <class T> inline T emu_shfl(T v, int src)
     emu_warp_barrier[warp]->arrive_and_wait();
     return r;
 }
+template <class T> inline T emu_shfl_xor(T v, int o) { return emu_shfl(v, (int)(threadIdx.x & 31) ^ o); }
+inline float __shfl_xor_sync(unsigned, float v, int o) { return emu_shfl_xor(v, o); }
+
 inline unsigned int __shfl_sync(unsigned, unsigned int v, int src) { return emu_shfl(v, src); }
 inline float __shfl_sync(unsigned, float v, int src) { return emu_shfl(v, src); }
 inline double __shfl_xor_sync(unsigned, double v, int o) { return emu_shfl_xor(v, o); }

@@ -2758,6 +2758,27 @@ namespace DinoCompiled.Models
             a[2] = dino_f32x2_to_bf16x2(right[0], right[1]); a[3] = dino_f32x2_to_bf16x2(right[2], right[3]);
         }
 
+        // p = A1 M1ᵀ and dp = A2 M2ᵀ over N columns, the 16 x DP A fragments in registers, M1 and M2 row-major [N][ld] (shared):
+        // the two score-shaped products of both backward kernels.
+        template <int DP, int N>
+        __device__ __forceinline__ void dino_two_products(const unsigned int (*a1)[4], const unsigned short* m1, const unsigned int (*a2)[4], const unsigned short* m2,
+            int ld, float (*p)[4], float (*dp)[4])
+        {
+        #pragma unroll
+            for (int n = 0; n < N / 8; n++) for (int j = 0; j < 4; j++) p[n][j] = dp[n][j] = 0.f;
+        #pragma unroll
+            for (int kc = 0; kc < DP / 16; kc++)
+        #pragma unroll
+                for (int n = 0; n < N / 8; n++)
+                {
+                    unsigned int b1[2], b2[2];
+                    dino_load_b(m1, ld, 8 * n, 16 * kc, b1);
+                    dino_load_b(m2, ld, 8 * n, 16 * kc, b2);
+                    dino_mma_bf16_m16n8k16(p[n], a1[kc], b1);
+                    dino_mma_bf16_m16n8k16(dp[n], a2[kc], b2);
+                }
+        }
+
         // delta[b, h, i] = sum_c dO[i, c] O[i, c] (fp32), one warp per row; rows (units x heads x T), 8 per block of 256.
         template <int T, int DH>
         __device__ __forceinline__ void flash_attention_delta(const unsigned short* __restrict__ out, const unsigned short* __restrict__ dOut, float* __restrict__ delta, int rows)
@@ -2830,19 +2851,7 @@ namespace DinoCompiled.Models
                 }
                 __syncthreads();
                 float p[BQ / 8][4], dp[BQ / 8][4];
-        #pragma unroll
-                for (int n = 0; n < BQ / 8; n++) for (int j = 0; j < 4; j++) p[n][j] = dp[n][j] = 0.f;
-        #pragma unroll
-                for (int kc = 0; kc < DP / 16; kc++)
-        #pragma unroll
-                    for (int n = 0; n < BQ / 8; n++)
-                    {
-                        unsigned int bq[2], bd[2];
-                        dino_load_b(&sq[0][0], SP, 8 * n, 16 * kc, bq);
-                        dino_load_b(&sdo[0][0], SP, 8 * n, 16 * kc, bd);
-                        dino_mma_bf16_m16n8k16(p[n], ka[kc], bq);  // Sᵀ = K Qᵀ
-                        dino_mma_bf16_m16n8k16(dp[n], va[kc], bd); // dPᵀ = V dOᵀ
-                    }
+                dino_two_products<DP, BQ>(ka, &sq[0][0], va, &sdo[0][0], SP, p, dp); // Sᵀ = K Qᵀ, dPᵀ = V dOᵀ
                 // Columns are queries: 8n + 2t + j. Pᵀ = exp(scale Sᵀ - lse); queries beyond T get 0.
         #pragma unroll
                 for (int n = 0; n < BQ / 8; n++)
@@ -2947,19 +2956,7 @@ namespace DinoCompiled.Models
                 }
                 __syncthreads();
                 float p[BC / 8][4], dp[BC / 8][4];
-        #pragma unroll
-                for (int n = 0; n < BC / 8; n++) for (int j = 0; j < 4; j++) p[n][j] = dp[n][j] = 0.f;
-        #pragma unroll
-                for (int kc = 0; kc < DP / 16; kc++)
-        #pragma unroll
-                    for (int n = 0; n < BC / 8; n++)
-                    {
-                        unsigned int bk[2], bv[2];
-                        dino_load_b(&sk[0][0], SP, 8 * n, 16 * kc, bk);
-                        dino_load_b(&sv[0][0], SP, 8 * n, 16 * kc, bv);
-                        dino_mma_bf16_m16n8k16(p[n], qa[kc], bk);  // S = Q Kᵀ
-                        dino_mma_bf16_m16n8k16(dp[n], da[kc], bv); // dP = dO Vᵀ
-                    }
+                dino_two_products<DP, BC>(qa, &sk[0][0], da, &sv[0][0], SP, p, dp); // S = Q Kᵀ, dP = dO Vᵀ
         #pragma unroll
                 for (int n = 0; n < BC / 8; n++)
         #pragma unroll

@@ -1,5 +1,4 @@
 using System.Linq;
-using DinoCompiled.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -11,48 +10,25 @@ namespace DinoCompiled.Tests.Generator.Diagnostics;
 /// </summary>
 public sealed class BackendDiagnosticsTests
 {
-    private static void AssertCpuOnly(GeneratorOutcome outcome, string className)
+    private const string CpuOnly = ". The model compiles for the CPU only; it does not implement ICudaDinoModel.";
+
+    [Theory]
+    [InlineData("OddWidth", "Channels = 1, ImageSize = 16, Patch = 8, EmbedDim = 66, Depth = 1, Heads = 2, LocalCrop = 8", "OutDim = 64",
+        "its embedding width 66 is not divisible by 4 (the CUDA kernels read rows as float4)")]
+    [InlineData("OddOutDim", "Channels = 1, ImageSize = 16, Patch = 8, EmbedDim = 64, Depth = 1, Heads = 2, LocalCrop = 8", "OutDim = 65",
+        "its head's OutDim 65 is not divisible by 4 (the CUDA kernels read rows as float4)")]
+    // 128 x 128 patches: 16,385 tokens, whose single score row alone is 64 KiB.
+    [InlineData("ManyTokens", "Channels = 1, ImageSize = 1024, Patch = 8, EmbedDim = 16, Depth = 1, Heads = 2, LocalCrop = 16", "OutDim = 64",
+        "its attention over 16385 tokens of head dim 8 does not fit the 48 KiB of shared memory of the fp32 attention kernels (one query row needs 65612 bytes)")]
+    public void AModelTheCudaBackendCannotServe_IsADino2001Warning_AndTheCpuModelIsGenerated(string className, string backbone, string outDim, string reason)
     {
+        var outcome = MarkedDiagnosticAssert.Reports(
+            "[{|DINO2001:VisionTransformer(" + backbone + ")|}]\n[DinoHead(" + outDim + ", Hidden = 32, Bottleneck = 16)]\npublic partial class " + className + "\n{\n}\n",
+            "The CUDA backend cannot serve '" + className + "': " + reason + CpuOnly);
+
         Assert.Equal(DiagnosticSeverity.Warning, outcome.GeneratorDiagnostics.Single().Severity);
         Assert.Contains(outcome.Sources, s => s.SourceText.ToString().Contains("partial class " + className + " "));
         Assert.DoesNotContain(outcome.Sources, s => s.HintName.EndsWith(".Cuda.g.cs", System.StringComparison.Ordinal));
         Assert.Empty(outcome.CompileErrors);
     }
-
-    [Fact]
-    public void AnEmbeddingWidthNotDivisibleBy4_IsADino2001Warning_AndTheCpuModelIsGenerated() =>
-        AssertCpuOnly(MarkedDiagnosticAssert.Reports("""
-            [{|DINO2001:VisionTransformer(Channels = 1, ImageSize = 16, Patch = 8, EmbedDim = 66, Depth = 1, Heads = 2, LocalCrop = 8)|}]
-            [DinoHead(OutDim = 64, Hidden = 32, Bottleneck = 16)]
-            public partial class OddWidth
-            {
-            }
-            """,
-            "The CUDA backend cannot serve 'OddWidth': its embedding width 66 is not divisible by 4 (the CUDA kernels read rows as float4). " +
-            "The model compiles for the CPU only; it does not implement ICudaDinoModel."), "OddWidth");
-
-    [Fact]
-    public void AHeadOutDimNotDivisibleBy4_IsADino2001Warning_AndTheCpuModelIsGenerated() =>
-        AssertCpuOnly(MarkedDiagnosticAssert.Reports("""
-            [{|DINO2001:VisionTransformer(Channels = 1, ImageSize = 16, Patch = 8, EmbedDim = 64, Depth = 1, Heads = 2, LocalCrop = 8)|}]
-            [DinoHead(OutDim = 65, Hidden = 32, Bottleneck = 16)]
-            public partial class OddOutDim
-            {
-            }
-            """,
-            "The CUDA backend cannot serve 'OddOutDim': its head's OutDim 65 is not divisible by 4 (the CUDA kernels read rows as float4). " +
-            "The model compiles for the CPU only; it does not implement ICudaDinoModel."), "OddOutDim");
-
-    [Fact]
-    public void AnAttentionBeyondTheSharedMemoryOfTheKernels_IsADino2001Warning_AndTheCpuModelIsGenerated() =>
-        // 128 x 128 patches: 16,385 tokens, whose single score row alone is 64 KiB.
-        AssertCpuOnly(MarkedDiagnosticAssert.Reports("""
-            [{|DINO2001:VisionTransformer(Channels = 1, ImageSize = 1024, Patch = 8, EmbedDim = 16, Depth = 1, Heads = 2, LocalCrop = 16)|}]
-            [DinoHead(OutDim = 64, Hidden = 32, Bottleneck = 16)]
-            public partial class ManyTokens
-            {
-            }
-            """,
-            "The CUDA backend cannot serve 'ManyTokens': its attention over 16385 tokens of head dim 8 does not fit the 48 KiB of shared memory of the fp32 " +
-            "attention kernels (one query row needs 65612 bytes). The model compiles for the CPU only; it does not implement ICudaDinoModel."), "ManyTokens");
 }
