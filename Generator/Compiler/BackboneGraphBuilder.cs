@@ -8,7 +8,9 @@ namespace DinoCompiled.Generator.Compiler;
 /// Lowers the backbone at one crop size to a forward graph: patch embedding (im2col + Linear), class token and
 /// position embedding (resized bicubically for a crop of another size), the pre-norm blocks with drop path on both
 /// residual branches, and the final LayerNorm on the CLS rows, written to the caller's feature rows.
-/// One unit of the batch is one image.
+/// One unit of the batch is one image. Every block's output (<c>blocks.N</c>, all tokens before the final norm) and
+/// attention probabilities (<c>blocks.N.attn.probs</c>) are taps: dense features and attention maps read them after
+/// the forward.
 /// </summary>
 internal static class BackboneGraphBuilder
 {
@@ -56,6 +58,7 @@ internal static class BackboneGraphBuilder
             Linear(graph, layer, ln1, Param(p + "attn.qkv.weight"), block.QkvBias ? Param(p + "attn.qkv.bias") : null, qkv, tokens, d, 3 * d);
             var attended = graph.Arena(p + "attn.out", tokens, d);
             var probs = graph.Arena(p + "attn.probs", block.Heads * tokens, tokens);
+            probs.Tap = p + "attn.probs";
             Node(graph, OpKind.Attention, layer, new[] { qkv }, new[] { attended, probs }, n => { n.Rows = tokens; n.Heads = block.Heads; n.HeadDim = d / block.Heads; });
             var projected = graph.Arena(p + "attn.proj", tokens, d);
             Linear(graph, layer, attended, Param(p + "attn.proj.weight"), Param(p + "attn.proj.bias"), projected, tokens, d, d);
@@ -70,6 +73,7 @@ internal static class BackboneGraphBuilder
             var m = graph.Arena(p + "mlp.fc2", tokens, d);
             Linear(graph, layer, a, Param(p + "mlp.fc2.weight"), Param(p + "mlp.fc2.bias"), m, tokens, hidden, d);
             var x2 = graph.Arena(p + "residual2", tokens, d);
+            x2.Tap = layer;
             Node(graph, OpKind.ResidualAdd, layer, new[] { x1, m }, new[] { x2 }, n => { n.Rows = tokens; n.Out = d; n.DropSlot = 2 * i + 1; });
             x = x2;
         }

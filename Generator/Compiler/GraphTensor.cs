@@ -40,5 +40,11 @@ internal sealed class GraphTensor
 
     public GraphTensor Storage => AliasOf?.Storage ?? this;
 
+    /// <summary>
+    /// The name the runtime reads this forward tensor by after the forward (a block's output, its attention
+    /// probabilities), or null. The memory planner keeps a tap live to the forward's end, so nothing overwrites it there.
+    /// </summary>
+    public string? Tap { get; set; }
+
     public override string ToString() => Name;
 }

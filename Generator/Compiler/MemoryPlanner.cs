@@ -8,7 +8,8 @@ namespace DinoCompiled.Generator.Compiler;
 /// Static memory planning: liveness of every arena tensor over the whole forward + backward schedule, then first-fit
 /// placement so tensors whose lifetimes do not overlap share memory. A tensor is live from the node that first writes
 /// it to the last node that touches it, inclusive, so an op never writes over one of its own inputs.
-/// Aliases (identity gradients) share their target's storage and extend its lifetime.
+/// Aliases (identity gradients) share their target's storage and extend its lifetime. Taps live at least to the end
+/// of the forward.
 /// </summary>
 internal static class MemoryPlanner
 {
@@ -16,7 +17,12 @@ internal static class MemoryPlanner
 
     public static MemoryPlan Plan(Graph graph)
     {
-        var (first, last) = Liveness(graph.Forward.Concat(graph.Backward).Select(Touched).ToList());
+        // Taps are touched once more by a step between the forward and the backward: live to the forward's end.
+        var taps = graph.Tensors.Where(t => t.Tap is not null).ToList();
+        var steps = graph.Forward.Select(Touched).ToList();
+        if (taps.Count > 0) steps.Add(taps);
+        steps.AddRange(graph.Backward.Select(Touched));
+        var (first, last) = Liveness(steps);
 
         var plan = new MemoryPlan();
         var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();

@@ -41,7 +41,7 @@ internal static class ScheduleCompiler
             ScheduleEmitter.Emit(graph, plan, w, crop == 0 ? "" : ResizePlanName(model.Spec, crop));
             w.Line();
             plans.Add(new SegmentPlan(graph.Name, crop, plan.FixedFloats, plan.FloatsPerUnit, plan.UnplannedFixedFloats, plan.UnplannedFloatsPerUnit,
-                graph.Forward.Count + graph.Backward.Count));
+                graph.Forward.Count + graph.Backward.Count, Taps(graph, plan)));
         }
         WriteDispatch(model.Spec, w);
         return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString(), gpuPlans),
@@ -69,6 +69,12 @@ internal static class ScheduleCompiler
         Fusion.Run(head);
         yield return (head, MemoryPlanner.Plan(head), 0);
     }
+
+    /// <summary>The segment's taps in graph order; every tap is a per-unit arena tensor.</summary>
+    private static EquatableArray<TapPlan> Taps(Graph graph, MemoryPlan plan) =>
+        graph.Tensors.Where(t => t.Tap is not null)
+            .Select(t => new TapPlan(t.Tap!, plan.Offsets[t.Storage], t.RowsPerUnit, t.Cols))
+            .ToEquatableArray();
 
     private static string ResizePlanName(ModelSpec spec, int crop) => crop == spec.ImageSize ? "" : "s_resizePositions" + crop;
 

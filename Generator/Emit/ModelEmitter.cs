@@ -90,8 +90,28 @@ internal static class ModelEmitter
             for (int i = 0; i < plans.Count; i++)
             {
                 var p = plans[i];
-                w.Line("new " + Ns + "ArenaPlan(" + CodeText.String(p.Segment) + ", " + p.Crop + ", " + CodeText.Long(p.FixedFloats) + ", " + CodeText.Long(p.FloatsPerUnit) + ", " +
-                       CodeText.Long(p.UnplannedFixedFloats) + ", " + CodeText.Long(p.UnplannedFloatsPerUnit) + ", " + p.Nodes + ")" + (i == plans.Count - 1 ? "));" : ","));
+                string end = i == plans.Count - 1 ? "));" : ",";
+                string plan = "new " + Ns + "ArenaPlan(" + CodeText.String(p.Segment) + ", " + p.Crop + ", " + CodeText.Long(p.FixedFloats) + ", " + CodeText.Long(p.FloatsPerUnit) + ", " +
+                              CodeText.Long(p.UnplannedFixedFloats) + ", " + CodeText.Long(p.UnplannedFloatsPerUnit) + ", " + p.Nodes + ")";
+                if (p.Taps.Count == 0)
+                {
+                    w.Line(plan + end);
+                    continue;
+                }
+                w.Line(plan);
+                w.Line("{");
+                w.Indent();
+                w.Line("Taps = " + Immutable + ".Create(");
+                w.Indent();
+                for (int t = 0; t < p.Taps.Count; t++)
+                {
+                    var tap = p.Taps[t];
+                    w.Line("new " + Ns + "ArenaTap(" + CodeText.String(tap.Name) + ", " + CodeText.Long(tap.Offset) + ", " + tap.RowsPerUnit + ", " + tap.Cols + ")" +
+                           (t == p.Taps.Count - 1 ? ")," : ","));
+                }
+                w.Unindent();
+                w.Unindent();
+                w.Line("}" + end);
             }
             w.Unindent();
             w.Unindent();

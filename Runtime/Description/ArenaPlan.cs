@@ -14,6 +14,17 @@ namespace DinoCompiled;
 /// <param name="KernelCalls">Kernel calls in the forward and backward together.</param>
 public sealed record ArenaPlan(string Segment, int Crop, long FixedFloats, long FloatsPerUnit, long UnplannedFixedFloats, long UnplannedFloatsPerUnit, int KernelCalls)
 {
+    /// <summary>The forward tensors left intact in the arena when the forward returns (backbone segments); empty for the head.</summary>
+    public System.Collections.Immutable.ImmutableArray<ArenaTap> Taps { get; init; } = System.Collections.Immutable.ImmutableArray<ArenaTap>.Empty;
+
+    /// <summary>The tap named <paramref name="name"/>; a one-line error naming the segment and the taps it has otherwise.</summary>
+    public ArenaTap Tap(string name)
+    {
+        foreach (var tap in Taps)
+            if (tap.Name == name) return tap;
+        throw new System.ArgumentException($"{Segment} has no tap '{name}'; it has: {(Taps.IsEmpty ? "none" : string.Join(", ", System.Linq.Enumerable.Select(Taps, t => t.Name)))}", nameof(name));
+    }
+
     /// <summary>Arena bytes for <paramref name="units"/> units.</summary>
     public long Bytes(long units) => (FixedFloats + FloatsPerUnit * units) * sizeof(float);
 

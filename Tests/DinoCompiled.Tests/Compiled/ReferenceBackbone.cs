@@ -17,7 +17,11 @@ internal sealed class ReferenceBackbone
     public ReferenceBackbone(ModelDescription description) => (_a, _table) = (description.Architecture, description.Parameters);
 
     /// <summary>CLS features [count, D] of <paramref name="images"/> [count, C, crop, crop] at the image size the position embedding has.</summary>
-    public double[] Forward(double[] parameters, float[] images, int count)
+    /// <param name="observeBlock">
+    /// Called after each block with the image, the block, its output [tokens, D] (the residual stream, no final norm) and
+    /// its attention probabilities [heads, tokens, tokens]; the arrays are reused, so copy what is kept.
+    /// </param>
+    public double[] Forward(double[] parameters, float[] images, int count, Action<int, int, double[], double[]>? observeBlock = null)
     {
         int d = _a.EmbedDim, c = _a.Channels, p = _a.Patch, crop = _a.ImageSize, grid = crop / p, tokens = grid * grid + 1;
         var features = new double[(long)count * d];
@@ -43,14 +47,19 @@ internal sealed class ReferenceBackbone
                         x[t * d + j] = s + pos[t * d + j];
                     }
                 }
-            for (int b = 0; b < _a.Depth; b++) Block(parameters, b, x, tokens);
+            for (int b = 0; b < _a.Depth; b++)
+            {
+                var probs = observeBlock is null ? null : new double[_a.Blocks[b].Heads * tokens * tokens];
+                Block(parameters, b, x, tokens, probs);
+                observeBlock?.Invoke(n, b, x, probs!);
+            }
             var normed = LayerNorm(x, tokens, Tensor(parameters, "norm.weight"), Tensor(parameters, "norm.bias"));
             Array.Copy(normed, 0, features, (long)n * d, d);
         }
         return features;
     }
 
-    private void Block(double[] parameters, int index, double[] x, int tokens)
+    private void Block(double[] parameters, int index, double[] x, int tokens, double[]? probs)
     {
         int d = _a.EmbedDim, heads = _a.Blocks[index].Heads, dh = d / heads, hidden = _a.Blocks[index].MlpHidden;
         string p = "blocks." + index + ".";
@@ -72,6 +81,8 @@ internal sealed class ReferenceBackbone
                 }
                 double sum = 0;
                 for (int k = 0; k < tokens; k++) sum += scores[k] = Math.Exp(scores[k] - max);
+                if (probs is not null)
+                    for (int k = 0; k < tokens; k++) probs[(head * tokens + i) * tokens + k] = scores[k] / sum;
                 for (int e = 0; e < dh; e++)
                 {
                     double s = 0;
@@ -88,6 +99,9 @@ internal sealed class ReferenceBackbone
         var down = Linear(up, tokens, hidden, d, Tensor(parameters, p + "mlp.fc2.weight"), Tensor(parameters, p + "mlp.fc2.bias"));
         for (int i = 0; i < x.Length; i++) x[i] += down[i];
     }
+
+    /// <summary>The final LayerNorm of every row of <paramref name="x"/> [rows, D].</summary>
+    public double[] FinalNorm(double[] parameters, double[] x, int rows) => LayerNorm(x, rows, Tensor(parameters, "norm.weight"), Tensor(parameters, "norm.bias"));
 
     private double[] LayerNorm(double[] x, int rows, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias)
     {

@@ -45,8 +45,30 @@ namespace DinoCompiled.Models
                 new global::DinoCompiled.CropFlops(28, 50, 83_963_904, 1_835_008),
                 new global::DinoCompiled.CropFlops(12, 10, 15_970_304, 1_835_008)),
             global::System.Collections.Immutable.ImmutableArray.Create(
-                new global::DinoCompiled.ArenaPlan("Backbone28", 28, 0, 495_056, 0, 784_240, 106),
-                new global::DinoCompiled.ArenaPlan("Backbone12", 12, 1_152, 91_824, 2_304, 150_512, 109),
+                new global::DinoCompiled.ArenaPlan("Backbone28", 28, 0, 495_056, 0, 784_240, 106)
+                {
+                    Taps = global::System.Collections.Immutable.ImmutableArray.Create(
+                        new global::DinoCompiled.ArenaTap("blocks.0.attn.probs", 45_456, 200, 50),
+                        new global::DinoCompiled.ArenaTap("blocks.0", 119_456, 50, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.1.attn.probs", 157_856, 200, 50),
+                        new global::DinoCompiled.ArenaTap("blocks.1", 231_856, 50, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.2.attn.probs", 270_256, 200, 50),
+                        new global::DinoCompiled.ArenaTap("blocks.2", 344_256, 50, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.3.attn.probs", 382_656, 200, 50),
+                        new global::DinoCompiled.ArenaTap("blocks.3", 456_656, 50, 128)),
+                },
+                new global::DinoCompiled.ArenaPlan("Backbone12", 12, 1_152, 91_824, 2_304, 150_512, 109)
+                {
+                    Taps = global::System.Collections.Immutable.ImmutableArray.Create(
+                        new global::DinoCompiled.ArenaTap("blocks.0.attn.probs", 176, 40, 10),
+                        new global::DinoCompiled.ArenaTap("blocks.0", 21_776, 10, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.1.attn.probs", 640, 40, 10),
+                        new global::DinoCompiled.ArenaTap("blocks.1", 42_256, 10, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.2.attn.probs", 49_936, 40, 10),
+                        new global::DinoCompiled.ArenaTap("blocks.2", 63_136, 10, 128),
+                        new global::DinoCompiled.ArenaTap("blocks.3.attn.probs", 70_816, 40, 10),
+                        new global::DinoCompiled.ArenaTap("blocks.3", 84_016, 10, 128)),
+                },
                 new global::DinoCompiled.ArenaPlan("Head", 0, 528_384, 2_816, 1_052_672, 3_600, 19)));
 
         private static global::DinoCompiled.ArchitectureInfo CreateArchitecture()
