@@ -10,20 +10,28 @@ using System.Text;
 
 namespace DinoCompiled.Checkpoints;
 
-/// <summary>Writes float32 matrices as NumPy <c>.npy</c> files (<c>numpy.load</c> reads them as shape (N, D), dtype float32).</summary>
+/// <summary>Writes float32 arrays as NumPy <c>.npy</c> files (<c>numpy.load</c> reads them with their shape, dtype float32).</summary>
 public static class NpyWriter
 {
     /// <summary>The data starts at a multiple of this many bytes, as numpy writes it.</summary>
     public const int Alignment = 64;
 
-    private const int ChunkFloats = 1 << 18;
-
     /// <summary>The bytes before the data for a float32 array of shape (<paramref name="rows"/>, <paramref name="columns"/>).</summary>
-    public static byte[] Header(long rows, long columns)
+    public static byte[] Header(long rows, long columns) => Header([rows, columns]);
+
+    /// <summary>The bytes before the data for a float32 array of <paramref name="shape"/> (C order).</summary>
+    public static byte[] Header(ReadOnlySpan<long> shape)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
+        if (shape.Length == 0) throw new ArgumentException("An array needs at least one dimension.", nameof(shape));
+        var dims = new string[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(shape[i], nameof(shape));
+            dims[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+        // Python writes a one-element tuple as (n,).
+        string tuple = shape.Length == 1 ? dims[0] + "," : string.Join(", ", dims);
+        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({tuple}), }}";
         const int prefix = 10; // magic (6) + version (2) + header length (2)
         int total = (prefix + dict.Length + 1 + Alignment - 1) / Alignment * Alignment;
         var header = new byte[total];
@@ -48,38 +56,8 @@ public static class NpyWriter
         ArgumentException.ThrowIfNullOrEmpty(path);
         if ((long)rows * columns != data.Length || rows < 0 || columns < 0)
             throw new ArgumentException($"{path}: {data.Length} floats do not make a {rows} × {columns} matrix.", nameof(data));
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("The .npy data is written as '<f4' (little-endian); this writer supports little-endian machines only.");
-
-        string temporaryPath = path + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                stream.Write(Header(rows, columns));
-                for (int start = 0; start < data.Length; start += ChunkFloats)
-                    stream.Write(MemoryMarshal.AsBytes(data.Slice(start, Math.Min(ChunkFloats, data.Length - start))));
-                // On disk before the rename: after a crash the path holds the old file or the whole new one.
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporaryPath, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporaryPath);
-            throw new IOException($"{path}: the features could not be written (a previous file there is kept): {e.Message.ReplaceLineEndings(" ")}", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The write already failed; that error is the one to report.
-        }
+        using var file = new NpyFileWriter(path, [rows, columns]);
+        file.Append(data);
+        file.Commit();
     }
 }

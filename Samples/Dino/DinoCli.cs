@@ -19,7 +19,7 @@ public static class DinoCli
         "  models          the models in the zoo\n" +
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
-        "  features        teacher CLS features as .npy: --checkpoint C [--data D] --split train|test --out F.npy\n" +
+        "  features        teacher features as .npy: --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks 9,10,11] --out F.npy\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 

@@ -13,8 +13,9 @@ namespace DinoCompiled.Cli;
 
 /// <summary>
 /// <c>dino eval knn --checkpoint C [--data D] [--k 20] [--t 0.07]</c> and
-/// <c>dino features --checkpoint C [--data D] --split train|test --out F.npy</c>: the teacher backbone of a training
-/// checkpoint, on whole images at the global crop size, as k-NN accuracy or as CLS features in a NumPy file.
+/// <c>dino features --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks LIST] --out F.npy</c>:
+/// the teacher backbone of a training checkpoint, on whole images at the global crop size, as k-NN accuracy or as
+/// features in a NumPy file (CLS, patch or all tokens, of the last block or of chosen blocks, through the final norm).
 /// </summary>
 public sealed class EvaluateCommand : IDinoModelVisitor
 {
@@ -23,7 +24,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory });
 
     /// <summary>The options of <c>dino features</c>.</summary>
-    public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--threads", "--workers"], flags: [],
+    public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--tokens", "--blocks", "--threads", "--workers"], flags: [],
         paths: new Dictionary<string, PathKind>
         {
             ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
@@ -102,17 +103,26 @@ public sealed class EvaluateCommand : IDinoModelVisitor
                 "test" => test,
                 _ => throw new CliException($"features: --split takes 'train' or 'test', not '{split}'"),
             };
+            var selection = TokenSelection.Parse(_args.Text("--tokens", "cls"), _args.Has("--blocks") ? _args.Text("--blocks") : null, a.Depth);
             string path = _args.Text("--out");
-            var features = Features(dataset, out _);
+            using var images = new LoaderEvaluationImages(dataset, a.GlobalCrop, 256, workers);
+            using var dense = new DenseFeatureExtractor<TModel>(256);
+            var shape = selection.Shape(dataset.Count, dense.Tokens, dense.Dimension);
             try
             {
-                NpyWriter.Write(path, features, dataset.Count, extractor.Dimension);
+                using var file = new NpyFileWriter(path, shape);
+                foreach (var (_, count, batch) in images.Batches(256))
+                {
+                    dense.Run(teacher.Ptr, batch, count);
+                    selection.Write(dense, file);
+                }
+                file.Commit();
             }
             catch (IOException exception)
             {
                 throw new CliException("features: " + exception.Message.ReplaceLineEndings(" "));
             }
-            _output.WriteLine($"{path}: {dataset.Count:N0} x {extractor.Dimension} float32 teacher CLS features of the {split} split of {dataDescription}");
+            _output.WriteLine($"{path}: float32 [{string.Join(", ", shape)}] teacher {selection.Describe()} of the {split} split of {dataDescription}");
             return;
         }
 
