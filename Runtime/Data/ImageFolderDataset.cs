@@ -111,7 +111,35 @@ public sealed class ImageFolderDataset : IImageDataset
             }
         }
         if (files.Count == 0) throw new DatasetException(root, "holds no JPEG or PNG images (.jpg, .jpeg, .png) in its class folders");
+        return Decode(root, options, classDirectories.Select(d => Path.GetFileName(d)!).ToArray(), files, labels);
+    }
 
+    /// <summary>
+    /// The images <paramref name="files"/> as one unlabeled set (every label 0, one class named "images"), in the order
+    /// given: for the commands that look at chosen images (attention maps, retrieval). <paramref name="root"/> names the
+    /// set in errors.
+    /// </summary>
+    /// <exception cref="DatasetException">No files, a file that is not a JPEG or PNG, or one unreadable under <see cref="UnreadableImagePolicy.Stop"/>.</exception>
+    public static ImageFolderDataset OpenFiles(string root, IReadOnlyList<string> files, ImageFolderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(options), options.Channels, "Images are decoded to 1 or 3 channels.");
+        if (files.Count == 0) throw new DatasetException(root, "holds no JPEG or PNG images (.jpg, .jpeg, .png)");
+        foreach (string file in files)
+            if (!IsImageFile(file)) throw new DatasetException(file, "is not a JPEG or PNG image (.jpg, .jpeg, .png)");
+        return Decode(root, options, ["images"], files.ToList(), Enumerable.Repeat(0, files.Count).ToList());
+    }
+
+    /// <summary>Every JPEG and PNG under <paramref name="root"/>, recursively, in ordinal path order.</summary>
+    public static IReadOnlyList<string> ImageFilesUnder(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => IsImageFile(f) && !Path.GetFileName(f).StartsWith('.'))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToArray();
+
+    private static ImageFolderDataset Decode(string root, ImageFolderOptions options, string[] classNames, List<string> files, List<int> labels)
+    {
         int imageBytes = options.Channels * options.Height * options.Width;
         // A cache is one array, so it also stays under the largest array .NET allows (and its offsets fit an int).
         bool cache = (long)files.Count * imageBytes <= Math.Min(options.MaxCachedBytes, Array.MaxLength);
@@ -138,7 +166,6 @@ public sealed class ImageFolderDataset : IImageDataset
         }
         if (keptFiles.Count == 0) throw new DatasetException(root, $"none of its {files.Count} images could be read");
 
-        var classNames = classDirectories.Select(d => Path.GetFileName(d)!).ToArray();
         return new ImageFolderDataset(root, options, classNames, keptFiles.ToArray(), keptLabels.ToArray(), pixels,
             keptSlots.ToArray(), unreadable.ToArray());
     }

@@ -20,6 +20,7 @@ public static class DinoCli
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
         "  features        teacher features as .npy: --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks 9,10,11] --out F.npy\n" +
+        "  attention       the teacher's CLS attention per head as a PNG: --checkpoint C --image F|--images DIR [--threshold 0.6] [--block N] [--mean M --std S] --out maps.png\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
@@ -34,6 +35,7 @@ public static class DinoCli
         TrainCommand.Spec,
         EvaluateCommand.KnnSpec,
         EvaluateCommand.FeaturesSpec,
+        AttentionCommand.Spec,
         BenchStepCommand.Spec,
         GpuCheckCommand.Spec,
     ];
@@ -60,11 +62,12 @@ public static class DinoCli
                 "eval" when args.Length > 1 && args[1] == "knn" => EvaluateCommand.RunKnn(args.Skip(2).ToArray(), output),
                 "eval" => Fail(error, "eval: the evaluations are: knn"),
                 "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
+                "attention" => AttentionCommand.Run(args.Skip(1).ToArray(), output),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
                 "gpu" when args.Length > 1 && args[1] == "check" => GpuCheckCommand.Run(args.Skip(2).ToArray(), output),
                 "gpu" => Fail(error, "gpu: the GPU commands are: check"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, inspect, models, bench, gpu"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, attention, inspect, models, bench, gpu"),
             };
         }
         catch (CliException exception)

@@ -51,18 +51,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         var options = CommandOptions.Parse(spec, args);
         string checkpoint = options.Text("--checkpoint");
         if (features) options.Text("--out");
-        string model;
-        try
-        {
-            using var file = SafetensorsFile.Open(checkpoint);
-            model = file.Metadata.TryGetValue(TrainingCheckpoint.ModelMetadataKey, out var m) ? m
-                : throw new CliException($"{name}: {checkpoint} names no model; is it a training checkpoint?");
-        }
-        catch (IOException exception)
-        {
-            throw new CliException($"{name}: {exception.Message}");
-        }
-        ModelZoo.Visit(ModelResolver.Resolve(model).Name, new EvaluateCommand(options, features, output));
+        CheckpointModel.Visit(name, checkpoint, new EvaluateCommand(options, features, output));
         return DinoCli.Success;
     }
 
@@ -72,15 +61,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         var a = description.Architecture;
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
         int workers = _args.Int("--workers", 2, minimum: 1);
-        using var teacher = new NativeBuffer(description.Parameters.FlatLength);
-        try
-        {
-            TrainingCheckpoint.LoadParameters(_args.Text("--checkpoint"), description.Parameters, description.Name, teacher.Span, teacher: true);
-        }
-        catch (IOException exception)
-        {
-            throw new CliException(exception.Message);
-        }
+        using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
         var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, Console.Error);
         using var extractor = new FeatureExtractor<TModel>(256);
 
