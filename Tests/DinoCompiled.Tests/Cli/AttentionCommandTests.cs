@@ -44,6 +44,26 @@ public sealed class AttentionCommandTests : IClassFixture<SmallTrainedRun>
         Assert.Equal((width, 10 + tile + 4 + 4), PngSize(output));
     }
 
+    [Fact]
+    public void PcaOfAFolderHasTheDocumentedSize()
+    {
+        string images = _run.NewFolder("pca-images");
+        var random = new Random(4);
+        for (int i = 0; i < 5; i++)
+        {
+            using var gray = new Image<L8>(28, 28);
+            gray.ProcessPixelRows(rows => { for (int y = 0; y < 28; y++) foreach (ref var p in rows.GetRowSpan(y)) p = new L8((byte)(y > 6 && y < 22 ? random.Next(128, 256) : 0)); });
+            gray.SaveAsPng(Path.Combine(images, $"i{i}.png"));
+        }
+        string output = Path.Combine(_run.NewFolder("pca"), "pca.png");
+        var (code, text, error) = CliRun.Dino(["pca", "--checkpoint", _run.Checkpoint, "--images", images, "--out", output]);
+        Assert.True(code == 0, error);
+        // 5 images, 4 per row: 2 rows; each image a pair of 112-pixel tiles.
+        const int tile = 112, width = 4 * 2 * tile + 9 * 4, height = 2 * (10 + tile + 4) + 4;
+        Assert.Contains($"{width} x {height} PNG, the first 3 principal components of 5 image(s)", text);
+        Assert.Equal((width, height), PngSize(output));
+    }
+
     [Theory]
     [InlineData("--threshold", "1.5", "dino: attention: --threshold is a share of the attention mass, above 0 and at most 1, not 1.5")]
     [InlineData("--block", "4", "dino: attention: --block takes 0 to 3 (or -1 for the last), not 4")]
