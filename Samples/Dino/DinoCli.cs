@@ -22,6 +22,7 @@ public static class DinoCli
         "  features        teacher features as .npy: --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks 9,10,11] --out F.npy\n" +
         "  attention       the teacher's CLS attention per head as a PNG: --checkpoint C --image F|--images DIR [--threshold 0.6] [--block N] [--mean M --std S] --out maps.png\n" +
         "  pca             the first 3 principal components of the patch features as RGB: --checkpoint C --image F|--images DIR [--threshold 0] [--no-mask] --out pca.png\n" +
+        "  retrieve        the gallery images nearest a query (teacher CLS, cosine), as text and a PNG: --checkpoint C --gallery DIR --query F [--top 8] [--out sheet.png] [--cache FILE]\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
@@ -38,6 +39,7 @@ public static class DinoCli
         EvaluateCommand.FeaturesSpec,
         AttentionCommand.Spec,
         PcaCommand.Spec,
+        RetrieveCommand.Spec,
         BenchStepCommand.Spec,
         GpuCheckCommand.Spec,
     ];
@@ -66,11 +68,12 @@ public static class DinoCli
                 "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
                 "attention" => AttentionCommand.Run(args.Skip(1).ToArray(), output),
                 "pca" => PcaCommand.Run(args.Skip(1).ToArray(), output),
+                "retrieve" => RetrieveCommand.Run(args.Skip(1).ToArray(), output),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
                 "gpu" when args.Length > 1 && args[1] == "check" => GpuCheckCommand.Run(args.Skip(2).ToArray(), output),
                 "gpu" => Fail(error, "gpu: the GPU commands are: check"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, attention, pca, inspect, models, bench, gpu"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, attention, pca, retrieve, inspect, models, bench, gpu"),
             };
         }
         catch (CliException exception)

@@ -33,7 +33,7 @@ public static class ChosenImages
         }
     }
 
-    private static NormalizationStatistics Statistics(string command, CommandOptions args, int channels)
+    public static NormalizationStatistics Statistics(string command, CommandOptions args, int channels)
     {
         if (args.Has("--mean") != args.Has("--std")) throw new CliException($"{command}: give --mean and --std together");
         if (!args.Has("--mean")) return NormalizationStatistics.ImageNetFor(channels);
