@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Linq;
 
 namespace DinoCompiled.Cli;
@@ -51,11 +53,18 @@ public static class DinoCli
     /// </param>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile = null)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args[0] is "help")
         {
             (args.Length == 0 ? error : output).Write(Usage);
             return args.Length == 0 ? UsageError : Success;
         }
+        var parse = CommandLineTree.Build().Parse(args);
+        // Help, version and the completion directive are System.CommandLine's to answer.
+        if (parse.Errors.Count == 0 && parse.Action is not null)
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        if (Misspelt(parse) is { } misspelt) return Fail(error, misspelt);
+        // Response files (@file) expanded; every other check is the commands' own, with their one-line errors.
+        args = parse.Tokens.Where(t => t.Type != TokenType.Directive).Select(t => t.Value).ToArray();
         try
         {
             return args[0] switch
@@ -92,6 +101,32 @@ public static class DinoCli
             // so this is a file that changed under a running command; still one line, never a stack trace.
             return Fail(error, exception.Message.ReplaceLineEndings(" "));
         }
+    }
+
+    /// <summary>An unknown command, or an unknown option of a command, with the closest name when one is close.</summary>
+    private static string? Misspelt(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var words = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is CommandResult parent; result = parent) words.Insert(0, result.Command.Name);
+        string name = string.Join(' ', words);
+        foreach (string token in parse.UnmatchedTokens)
+        {
+            if (command.Subcommands.Count > 0 && !token.StartsWith('-'))
+            {
+                string known = string.Join(", ", command.Subcommands.Select(c => c.Name));
+                string? close = CommandLineTree.Suggest(token, command.Subcommands.Select(c => c.Name));
+                return (name.Length == 0 ? "" : name + ": ") + $"unknown command '{token}'" + (close is null ? "" : $"; did you mean '{close}'?") +
+                       $"; the commands are: {known}";
+            }
+            var spec = Commands.FirstOrDefault(c => c.Name == name);
+            if (spec is null || !token.StartsWith("--", StringComparison.Ordinal)) continue;
+            string? suggestion = CommandLineTree.Suggest(token, spec.Valued.Concat(spec.Flags));
+            return suggestion is not null
+                ? $"{name}: unknown option '{token}'; did you mean '{suggestion}'?"
+                : $"{name}: unknown option '{token}'; the options are: {string.Join(", ", spec.Valued.Concat(spec.Flags).OrderBy(o => o, StringComparer.Ordinal))}";
+        }
+        return null;
     }
 
     private static int Fail(TextWriter error, string message)

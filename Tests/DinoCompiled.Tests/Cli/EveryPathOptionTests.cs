@@ -68,7 +68,7 @@ public sealed class EveryPathOptionTests
     public void TheCommandListIsTheUsageTextsAndTheUsageNamesOnlyKnownOptions()
     {
         var output = new StringWriter();
-        Assert.Equal(0, DinoCli.Run(["--help"], output, new StringWriter()));
+        Assert.Equal(0, DinoCli.Run(["help"], output, new StringWriter()));
         var lines = output.ToString().Replace("\r\n", "\n").Split('\n').SkipWhile(l => l != "commands:").Skip(1).Where(l => l.StartsWith("  ", StringComparison.Ordinal));
         var usage = new Dictionary<string, string>();
         foreach (string line in lines)
