@@ -21,6 +21,7 @@ public static class DinoCli
         "  models          the models in the zoo\n" +
         "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
+        "  eval linear     a linear probe on the teacher's features: --checkpoint C [--data D] [--last-blocks 4] [--avgpool] [--optimizer sgd|adamw] [--epochs 100] [--lrs L,...] [--out probe.safetensors]\n" +
         "  features        teacher features as .npy: --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks 9,10,11] --out F.npy\n" +
         "  attention       the teacher's CLS attention per head as a PNG: --checkpoint C --image F|--images DIR [--threshold 0.6] [--block N] [--mean M --std S] --out maps.png\n" +
         "  pca             the first 3 principal components of the patch features as RGB: --checkpoint C --image F|--images DIR [--threshold 0] [--no-mask] --out pca.png\n" +
@@ -38,6 +39,7 @@ public static class DinoCli
         new CommandSpec("models", valued: [], flags: []),
         TrainCommand.Spec,
         EvaluateCommand.KnnSpec,
+        LinearProbeCommand.Spec,
         EvaluateCommand.FeaturesSpec,
         AttentionCommand.Spec,
         PcaCommand.Spec,
@@ -73,7 +75,8 @@ public static class DinoCli
                 "models" => ModelsCommand.Run(output),
                 "train" => TrainCommand.Run(args.Skip(1).ToArray(), output, error, openCheckpointFile),
                 "eval" when args.Length > 1 && args[1] == "knn" => EvaluateCommand.RunKnn(args.Skip(2).ToArray(), output),
-                "eval" => Fail(error, "eval: the evaluations are: knn"),
+                "eval" when args.Length > 1 && args[1] == "linear" => LinearProbeCommand.Run(args.Skip(2).ToArray(), output),
+                "eval" => Fail(error, "eval: the evaluations are: knn, linear"),
                 "features" => EvaluateCommand.RunFeatures(args.Skip(1).ToArray(), output),
                 "attention" => AttentionCommand.Run(args.Skip(1).ToArray(), output),
                 "pca" => PcaCommand.Run(args.Skip(1).ToArray(), output),
