@@ -40,7 +40,7 @@ public sealed class AttentionCommand : IDinoModelVisitor
         return DinoCli.Success;
     }
 
-    public unsafe void Visit<TModel>() where TModel : ICompiledDinoModel
+    public void Visit<TModel>() where TModel : ICompiledDinoModel
     {
         var a = TModel.Description.Architecture;
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
@@ -52,34 +52,15 @@ public sealed class AttentionCommand : IDinoModelVisitor
 
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
         var images = ChosenImages.Open("attention", _args, a.Channels, a.GlobalCrop, MaxImages);
-        using var loader = new EvaluationLoader(images, a.GlobalCrop, batchSize: 16, threads: 2);
         using var dense = new DenseFeatureExtractor<TModel>(16);
         int heads = dense.Heads(block);
         var sheet = new AttentionSheet(a.Channels, a.GlobalCrop, a.Patch, heads, threshold);
-        var pixels = new byte[a.Channels * a.GlobalCrop * a.GlobalCrop];
-        for (int b = 0; b < loader.BatchCount; b++)
-        {
-            var batch = loader.ReadBatch(b);
-            dense.Run(teacher.Ptr, new Ptr(batch.Images), batch.Count);
-            var probabilities = dense.AttentionProbabilities(block);
-            int perImage = heads * dense.Tokens * dense.Tokens;
-            for (int n = 0; n < batch.Count; n++)
-            {
-                images.ReadImage(batch.Start + n, pixels);
-                var maps = ClassAttention.PerHead(probabilities.Slice(n * perImage, perImage), heads, dense.Tokens);
-                sheet.Add((byte[])pixels.Clone(), maps, ChosenImages.Label(images, batch.Start + n));
-            }
-        }
+        int perImage = heads * dense.Tokens * dense.Tokens;
+        ChosenImages.Forward(images, teacher.Ptr, dense, (index, row, pixels) =>
+            sheet.Add(pixels, ClassAttention.PerHead(dense.AttentionProbabilities(block).Slice(row * perImage, perImage), heads, dense.Tokens), ChosenImages.Label(images, index)));
         string path = _args.Text("--out");
         var canvas = sheet.Render();
-        try
-        {
-            canvas.Save(path);
-        }
-        catch (IOException exception)
-        {
-            throw new CliException("attention: " + exception.Message.ReplaceLineEndings(" "));
-        }
+        ChosenImages.Save("attention", canvas, path);
         _output.WriteLine($"{path}: {canvas.Width} x {canvas.Height} PNG, block {block}'s CLS attention of {heads} heads and their mean over {images.Count} image(s)" +
                           (threshold is double kept ? $", with the patches holding {kept:P0} of it" : ""));
     }

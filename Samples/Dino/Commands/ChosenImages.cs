@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DinoCompiled.Compiled;
 using DinoCompiled.Data;
+using DinoCompiled.Plotting;
+using DinoCompiled.Training;
 
 namespace DinoCompiled.Cli;
 
@@ -46,6 +49,41 @@ public static class ChosenImages
             return values;
         }
         return new NormalizationStatistics(Parse("--mean"), Parse("--std"));
+    }
+
+    /// <summary>
+    /// Runs the teacher's compiled forward over <paramref name="images"/> in batches of <see cref="DenseFeatureExtractor{TModel}.MaxBatch"/>;
+    /// after each batch, <paramref name="each"/> gets every image of it: its index in the set, its row in the batch and
+    /// its pixels (a new array each).
+    /// </summary>
+    public static unsafe void Forward<TModel>(ImageFolderDataset images, Ptr teacher, DenseFeatureExtractor<TModel> dense, Action<int, int, byte[]> each)
+        where TModel : ICompiledDinoModel
+    {
+        using var loader = new EvaluationLoader(images, dense.Crop, dense.MaxBatch, threads: 2);
+        for (int b = 0; b < loader.BatchCount; b++)
+        {
+            var batch = loader.ReadBatch(b);
+            dense.Run(teacher, new Ptr(batch.Images), batch.Count);
+            for (int n = 0; n < batch.Count; n++)
+            {
+                var pixels = new byte[images.Channels * images.Height * images.Width];
+                images.ReadImage(batch.Start + n, pixels);
+                each(batch.Start + n, n, pixels);
+            }
+        }
+    }
+
+    /// <summary>Writes a picture, a failure as one line naming the file.</summary>
+    public static void Save(string command, PixelCanvas canvas, string path)
+    {
+        try
+        {
+            canvas.Save(path);
+        }
+        catch (IOException exception)
+        {
+            throw new CliException(command + ": " + exception.Message.ReplaceLineEndings(" "));
+        }
     }
 
     /// <summary>A short name for an image in a picture's labels: its file name without extension.</summary>

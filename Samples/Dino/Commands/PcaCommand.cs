@@ -39,7 +39,7 @@ public sealed class PcaCommand : IDinoModelVisitor
         return DinoCli.Success;
     }
 
-    public unsafe void Visit<TModel>() where TModel : ICompiledDinoModel
+    public void Visit<TModel>() where TModel : ICompiledDinoModel
     {
         var a = TModel.Description.Architecture;
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
@@ -48,33 +48,19 @@ public sealed class PcaCommand : IDinoModelVisitor
             throw new CliException($"pca: --threshold takes a number (standard deviations of the first component), not '{_args.Text("--threshold")}'");
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
         var images = ChosenImages.Open("pca", _args, a.Channels, a.GlobalCrop, MaxImages);
-        using var loader = new EvaluationLoader(images, a.GlobalCrop, batchSize: 16, threads: 2);
         using var dense = new DenseFeatureExtractor<TModel>(16);
         var sheet = new PatchPcaSheet(a.Channels, a.GlobalCrop, a.Patch, a.EmbedDim) { ForegroundThreshold = threshold, SeparateForeground = !_args.Has("--no-mask") };
         int t = dense.Tokens, d = dense.Dimension;
         var tokens = new float[16L * t * d];
-        for (int b = 0; b < loader.BatchCount; b++)
+        ChosenImages.Forward(images, teacher.Ptr, dense, (index, row, pixels) =>
         {
-            var batch = loader.ReadBatch(b);
-            dense.Run(teacher.Ptr, new Ptr(batch.Images), batch.Count);
-            dense.NormalizedTokens(a.Depth - 1, tokens);
-            for (int n = 0; n < batch.Count; n++)
-            {
-                var pixels = new byte[a.Channels * a.GlobalCrop * a.GlobalCrop];
-                images.ReadImage(batch.Start + n, pixels);
-                sheet.Add(pixels, tokens.AsSpan((n * t + 1) * d, (t - 1) * d).ToArray(), ChosenImages.Label(images, batch.Start + n));
-            }
-        }
+            // The batch's tokens through the final norm, once per batch (its first image).
+            if (row == 0) dense.NormalizedTokens(a.Depth - 1, tokens);
+            sheet.Add(pixels, tokens.AsSpan((row * t + 1) * d, (t - 1) * d).ToArray(), ChosenImages.Label(images, index));
+        });
         string path = _args.Text("--out");
         var canvas = sheet.Render();
-        try
-        {
-            canvas.Save(path);
-        }
-        catch (IOException exception)
-        {
-            throw new CliException("pca: " + exception.Message.ReplaceLineEndings(" "));
-        }
+        ChosenImages.Save("pca", canvas, path);
         _output.WriteLine($"{path}: {canvas.Width} x {canvas.Height} PNG, the first 3 principal components of {images.Count} image(s)' patch features as RGB" +
                           (_args.Has("--no-mask") ? "" : $"; foreground {sheet.ForegroundShare:P0} of the patches"));
     }

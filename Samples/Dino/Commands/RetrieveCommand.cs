@@ -94,14 +94,7 @@ public sealed class RetrieveCommand : IDinoModelVisitor
         }
         string path = _args.Text("--out");
         var canvas = sheet.Render();
-        try
-        {
-            canvas.Save(path);
-        }
-        catch (IOException exception)
-        {
-            throw new CliException("retrieve: " + exception.Message.ReplaceLineEndings(" "));
-        }
+        ChosenImages.Save("retrieve", canvas, path);
         _output.WriteLine($"{path}: {canvas.Width} x {canvas.Height} PNG, the query and its {nearest.Length} neighbours");
     }
 

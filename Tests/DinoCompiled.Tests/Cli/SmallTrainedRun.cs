@@ -20,8 +20,8 @@ public sealed class SmallTrainedRun : IDisposable
         Data = Path.Combine(_directory.Path, "data");
         Directory.CreateDirectory(Data);
         var random = new Random(20261207);
-        WriteSplit(random, "train", TrainImages);
-        WriteSplit(random, "t10k", TestImages);
+        IdxTestFiles.WriteRandomSplit(Data, "train", TrainImages, random);
+        IdxTestFiles.WriteRandomSplit(Data, "t10k", TestImages, random);
         string run = Path.Combine(_directory.Path, "run");
         var (code, _, error) = CliRun.Dino(
         [
@@ -49,13 +49,4 @@ public sealed class SmallTrainedRun : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
-
-    private void WriteSplit(Random random, string prefix, int count)
-    {
-        var pixels = new byte[count * 28 * 28];
-        random.NextBytes(pixels);
-        var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
-        IdxTestFiles.Write(Path.Combine(Data, prefix + "-images-idx3-ubyte"), IdxTestFiles.ImageFileBytes(count, 28, 28, pixels), gzip: false);
-        IdxTestFiles.Write(Path.Combine(Data, prefix + "-labels-idx1-ubyte"), IdxTestFiles.LabelFileBytes(labels), gzip: false);
-    }
 }

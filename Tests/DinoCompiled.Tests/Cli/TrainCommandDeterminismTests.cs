@@ -24,8 +24,8 @@ public sealed class TrainCommandDeterminismTests : IDisposable
         _data = Path.Combine(_directory.Path, "data");
         Directory.CreateDirectory(_data);
         var random = new Random(20261126);
-        WriteSplit(random, "train", TrainImages);
-        WriteSplit(random, "t10k", TestImages);
+        IdxTestFiles.WriteRandomSplit(_data, "train", TrainImages, random);
+        IdxTestFiles.WriteRandomSplit(_data, "t10k", TestImages, random);
     }
 
     public void Dispose() => _directory.Dispose();
@@ -93,14 +93,5 @@ public sealed class TrainCommandDeterminismTests : IDisposable
         var error = new StringWriter();
         int code = DinoCli.Run(args, output, error);
         return (code, output.ToString(), error.ToString().Replace("\r\n", "\n"));
-    }
-
-    private void WriteSplit(Random random, string prefix, int count)
-    {
-        var pixels = new byte[count * 28 * 28];
-        random.NextBytes(pixels);
-        var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
-        IdxTestFiles.Write(Path.Combine(_data, prefix + "-images-idx3-ubyte"), IdxTestFiles.ImageFileBytes(count, 28, 28, pixels), gzip: false);
-        IdxTestFiles.Write(Path.Combine(_data, prefix + "-labels-idx1-ubyte"), IdxTestFiles.LabelFileBytes(labels), gzip: false);
     }
 }

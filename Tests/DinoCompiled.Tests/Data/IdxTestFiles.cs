@@ -42,6 +42,20 @@ internal static class IdxTestFiles
         return path;
     }
 
+    /// <summary>
+    /// A split of <paramref name="count"/> random 28×28 images labelled i mod 10, as <c>{prefix}-images-idx3-ubyte</c> and
+    /// <c>{prefix}-labels-idx1-ubyte</c> in <paramref name="directory"/> (prefix train or t10k).
+    /// </summary>
+    public static void WriteRandomSplit(string directory, string prefix, int count, Random random)
+    {
+        var pixels = new byte[count * 28 * 28];
+        random.NextBytes(pixels);
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++) labels[i] = (byte)(i % 10);
+        Write(Path.Combine(directory, prefix + "-images-idx3-ubyte"), ImageFileBytes(count, 28, 28, pixels), gzip: false);
+        Write(Path.Combine(directory, prefix + "-labels-idx1-ubyte"), LabelFileBytes(labels), gzip: false);
+    }
+
     /// <summary>Pixels where image i, pixel p holds (7i + p) mod 256, so every image differs.</summary>
     public static byte[] PatternPixels(int count, int rows, int columns)
     {
