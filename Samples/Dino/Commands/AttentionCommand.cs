@@ -22,10 +22,7 @@ public sealed class AttentionCommand : IDinoModelVisitor
 
     /// <summary>The options of <c>dino attention</c>.</summary>
     public static readonly CommandSpec Spec = new("attention", valued: ["--threshold", "--block", "--mean", "--std", "--threads"], flags: [],
-        paths: new Dictionary<string, PathKind>
-        {
-            ["--checkpoint"] = PathKind.InputFile, ["--image"] = PathKind.InputFile, ["--images"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
-        });
+        paths: ChosenImages.PathOptions);
 
     private readonly CommandOptions _args;
     private readonly TextWriter _output;

@@ -17,6 +17,12 @@ namespace DinoCompiled.Cli;
 /// </summary>
 public static class ChosenImages
 {
+    /// <summary>The path options of a command that draws a picture of chosen images with a checkpoint's teacher.</summary>
+    public static readonly IReadOnlyDictionary<string, PathKind> PathOptions = new Dictionary<string, PathKind>
+    {
+        ["--checkpoint"] = PathKind.InputFile, ["--image"] = PathKind.InputFile, ["--images"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
+    };
+
     /// <summary>Opens the images; a missing choice, a bad statistic or an unreadable file is one line.</summary>
     public static ImageFolderDataset Open(string command, CommandOptions args, int channels, int crop, int? limit = null)
     {

@@ -21,10 +21,7 @@ public sealed class PcaCommand : IDinoModelVisitor
 
     /// <summary>The options of <c>dino pca</c>.</summary>
     public static readonly CommandSpec Spec = new("pca", valued: ["--threshold", "--mean", "--std", "--threads"], flags: ["--no-mask"],
-        paths: new Dictionary<string, PathKind>
-        {
-            ["--checkpoint"] = PathKind.InputFile, ["--image"] = PathKind.InputFile, ["--images"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
-        });
+        paths: ChosenImages.PathOptions);
 
     private readonly CommandOptions _args;
     private readonly TextWriter _output;
