@@ -60,6 +60,16 @@ public static class DinoCli
             (args.Length == 0 ? error : output).Write(Usage);
             return args.Length == 0 ? UsageError : Success;
         }
+        try
+        {
+            // A response file is read by the parser, which would drop one it cannot read: checked first, as every path is.
+            foreach (string arg in args)
+                if (arg.Length > 1 && arg[0] == '@') CliPaths.RequireInputFile("response file", arg[1..]);
+        }
+        catch (CliException exception)
+        {
+            return Fail(error, exception.Message);
+        }
         var parse = CommandLineTree.Build().Parse(args);
         // Help, version and the completion directive are System.CommandLine's to answer.
         if (parse.Errors.Count == 0 && parse.Action is not null)
@@ -67,6 +77,7 @@ public static class DinoCli
         if (Misspelt(parse) is { } misspelt) return Fail(error, misspelt);
         // Response files (@file) expanded; every other check is the commands' own, with their one-line errors.
         args = parse.Tokens.Where(t => t.Type != TokenType.Directive).Select(t => t.Value).ToArray();
+        if (args.Length == 0) return Fail(error, parse.Errors.Count > 0 ? parse.Errors[0].Message : "name a command; 'dino --help' lists them");
         try
         {
             return args[0] switch
@@ -119,7 +130,7 @@ public static class DinoCli
             {
                 string known = string.Join(", ", command.Subcommands.Select(c => c.Name));
                 string? close = CommandLineTree.Suggest(token, command.Subcommands.Select(c => c.Name));
-                return (name.Length == 0 ? "" : name + ": ") + $"unknown command '{token}'" + (close is null ? "" : $"; did you mean '{close}'?") +
+                return (name.Length == 0 ? "" : name + ": ") + $"unknown command '{token}'" + (close is null ? "" : $" (did you mean '{close}'?)") +
                        $"; the commands are: {known}";
             }
             var spec = Commands.FirstOrDefault(c => c.Name == name);

@@ -43,7 +43,9 @@ public sealed class CommandLineHelpTests
     [Theory]
     [InlineData(new[] { "train", "--epoch", "3" }, "dino: train: unknown option '--epoch'; did you mean '--epochs'?")]
     [InlineData(new[] { "eval", "knn", "--checkpiont", "c" }, "dino: eval knn: unknown option '--checkpiont'; did you mean '--checkpoint'?")]
-    [InlineData(new[] { "trian" }, "dino: unknown command 'trian'; did you mean 'train'?; the commands are: inspect, models")]
+    [InlineData(new[] { "trian" }, "dino: unknown command 'trian' (did you mean 'train'?); the commands are: inspect, models")]
+    [InlineData(new[] { "@/nonexistent/args.rsp" }, "dino: response file: no file '/nonexistent/args.rsp'")]
+    [InlineData(new[] { "train", "@/nonexistent/args.rsp" }, "dino: response file: no file '/nonexistent/args.rsp'")]
     [InlineData(new[] { "attention", "--frobnicate", "1" }, "dino: attention: unknown option '--frobnicate'; the options are: --block, --checkpoint")]
     public void AMisspeltNameIsOneLineWithTheClosestName(string[] args, string start)
     {
