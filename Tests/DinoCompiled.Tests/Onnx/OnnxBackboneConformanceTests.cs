@@ -2,6 +2,8 @@ using System;
 using DinoCompiled.Compiled;
 using DinoCompiled.Models;
 using DinoCompiled.Onnx;
+using DinoCompiled.TestModels;
+using DinoCompiled.TestModels.Sweep;
 using DinoCompiled.Tests.Checkpoints;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,6 +29,22 @@ public sealed class OnnxBackboneConformanceTests(ITestOutputHelper output)
     /// <summary>At the local crop the position grid is resized (7×7 to 3×3): the exported table must be the compiled forward's.</summary>
     [Fact]
     public void FmnistTinyAtTheLocalCropMatchesTheCompiledForward() => CheckCls<FmnistTiny>(crop: FmnistTiny.Description.Architecture.LocalCrop);
+
+    /// <summary>Three channels, and a 4×4 grid resized to 2×2 at the local crop.</summary>
+    [Fact]
+    public void ReducedVitMatchesTheCompiledForwardAtBothCrops()
+    {
+        CheckCls<ReducedVit>(crop: null);
+        CheckCls<ReducedVit>(crop: ReducedVit.Description.Architecture.LocalCrop);
+    }
+
+    /// <summary>Blocks with different head counts (2, then 1), one-pixel patches (1025 tokens), a 32×32 grid resized to 8×8.</summary>
+    [Fact]
+    public void Sweep176MatchesTheCompiledForwardAtBothCrops()
+    {
+        CheckCls<Sweep176>(crop: null);
+        CheckCls<Sweep176>(crop: Sweep176.Description.Architecture.LocalCrop);
+    }
 
     [Fact]
     public void EveryTokenOutputHoldsTheClsExportInItsFirstRow()
