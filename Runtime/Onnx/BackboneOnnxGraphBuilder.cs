@@ -95,13 +95,13 @@ internal ref struct BackboneOnnxGraphBuilder
         var clsRow = new float[d];
         var cls = Slice("cls_token");
         for (int j = 0; j < d; j++) clsRow[j] = cls[j] + position[j];
-        var grid0 = position.Slice(d, sourceGrid * sourceGrid * d);
+        var sourcePositions = position.Slice(d, sourceGrid * sourceGrid * d);
         var positions = new float[patches * d];
         if (grid == sourceGrid)
-            grid0.CopyTo(positions);
+            sourcePositions.CopyTo(positions);
         else
             // The compiled forward's plan for this crop: the reference DINO's scale factor (g + 0.1) / G.
-            new BicubicResizePlan(sourceGrid, grid, (grid + 0.1) / sourceGrid).Forward(grid0, positions, d);
+            new BicubicResizePlan(sourceGrid, grid, (grid + 0.1) / sourceGrid).Forward(sourcePositions, positions, d);
 
         string positioned = Node("Add", "tokens.patches", [patchTokens, _graph.AddInitializer(OnnxInitializer.Float("pos_embed.patches", positions, 1, patches, d))]);
 
