@@ -26,6 +26,7 @@ public static class DinoCli
         "  attention       the teacher's CLS attention per head as a PNG: --checkpoint C --image F|--images DIR [--threshold 0.6] [--block N] [--mean M --std S] --out maps.png\n" +
         "  pca             the first 3 principal components of the patch features as RGB: --checkpoint C --image F|--images DIR [--threshold 0] [--no-mask] --out pca.png\n" +
         "  retrieve        the gallery images nearest a query (teacher CLS, cosine), as text and a PNG: --checkpoint C --gallery DIR --query F [--top 8] [--out sheet.png] [--cache FILE]\n" +
+        "  export onnx     the teacher backbone as an ONNX model (dynamic batch): --checkpoint C --out F.onnx [--crop N] [--tokens cls|all] [--opset 17]\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
@@ -44,6 +45,7 @@ public static class DinoCli
         AttentionCommand.Spec,
         PcaCommand.Spec,
         RetrieveCommand.Spec,
+        ExportCommand.OnnxSpec,
         BenchStepCommand.Spec,
         GpuCheckCommand.Spec,
     ];
@@ -92,11 +94,13 @@ public static class DinoCli
                 "attention" => AttentionCommand.Run(args.Skip(1).ToArray(), output),
                 "pca" => PcaCommand.Run(args.Skip(1).ToArray(), output),
                 "retrieve" => RetrieveCommand.Run(args.Skip(1).ToArray(), output),
+                "export" when args.Length > 1 && args[1] == "onnx" => ExportCommand.RunOnnx(args.Skip(2).ToArray(), output),
+                "export" => Fail(error, "export: the formats are: onnx"),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
                 "gpu" when args.Length > 1 && args[1] == "check" => GpuCheckCommand.Run(args.Skip(2).ToArray(), output),
                 "gpu" => Fail(error, "gpu: the GPU commands are: check"),
-                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, attention, pca, retrieve, inspect, models, bench, gpu"),
+                _ => Fail(error, $"unknown command '{args[0]}'; the commands are: train, eval, features, attention, pca, retrieve, export, inspect, models, bench, gpu"),
             };
         }
         catch (CliException exception)
