@@ -64,6 +64,7 @@ public static class CommandHelp
         ["--max-steps"] = "Stop after this many steps in all, with a checkpoint to --resume from. Default: the whole run.",
         ["--device"] = "cpu, cuda or auto (the GPU when a CUDA driver and device are there). Default: auto.",
         ["--precision"] = "The GPU GEMMs' compute type: fp32, tf32 or bf16. Default: tf32.",
+        ["--progress"] = "auto (live on a terminal, a plain line every 15 s when standard error is redirected), live, plain or none. Default: auto.",
         ["--no-init-eval"] = "Skip the k-NN evaluation before the first step.",
         ["--out"] = "The output file.",
         ["train --out"] = "The run folder (checkpoint.safetensors, metrics.jsonl, training.png). Default: runs/MODEL.",

@@ -20,11 +20,11 @@ namespace DinoCompiled.Cli;
 public sealed class EvaluateCommand : IDinoModelVisitor
 {
     /// <summary>The options of <c>dino eval knn</c>.</summary>
-    public static readonly CommandSpec KnnSpec = new("eval knn", valued: ["--k", "--t", "--threads", "--workers"], flags: [],
+    public static readonly CommandSpec KnnSpec = new("eval knn", valued: ["--k", "--t", "--threads", "--workers", "--progress"], flags: [],
         paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory });
 
     /// <summary>The options of <c>dino features</c>.</summary>
-    public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--tokens", "--blocks", "--threads", "--workers"], flags: [],
+    public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--tokens", "--blocks", "--threads", "--workers", "--progress"], flags: [],
         paths: new Dictionary<string, PathKind>
         {
             ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
@@ -32,26 +32,29 @@ public sealed class EvaluateCommand : IDinoModelVisitor
 
     private readonly CommandOptions _args;
     private readonly bool _features;
-    private readonly TextWriter _output;
+    private readonly TextWriter _output, _error;
+    private readonly ProgressDisplay _progress;
 
-    private EvaluateCommand(CommandOptions args, bool features, TextWriter output)
+    private EvaluateCommand(CommandOptions args, bool features, TextWriter output, TextWriter error)
     {
+        _error = error;
+        _progress = ProgressDisplay.ForStandardError(error, ProgressDisplay.ParseMode(features ? "features" : "eval knn", args.Has("--progress") ? args.Text("--progress") : null));
         _args = args;
         _features = features;
         _output = output;
     }
 
-    public static int RunKnn(string[] args, TextWriter output) => Run(KnnSpec, args, features: false, output);
+    public static int RunKnn(string[] args, TextWriter output, TextWriter error) => Run(KnnSpec, args, features: false, output, error);
 
-    public static int RunFeatures(string[] args, TextWriter output) => Run(FeaturesSpec, args, features: true, output);
+    public static int RunFeatures(string[] args, TextWriter output, TextWriter error) => Run(FeaturesSpec, args, features: true, output, error);
 
-    private static int Run(CommandSpec spec, string[] args, bool features, TextWriter output)
+    private static int Run(CommandSpec spec, string[] args, bool features, TextWriter output, TextWriter error)
     {
         string name = spec.Name;
         var options = CommandOptions.Parse(spec, args);
         string checkpoint = options.Text("--checkpoint");
         if (features) options.Text("--out");
-        CheckpointModel.Visit(name, checkpoint, new EvaluateCommand(options, features, output));
+        CheckpointModel.Visit(name, checkpoint, new EvaluateCommand(options, features, output, error));
         return DinoCli.Success;
     }
 
@@ -62,15 +65,19 @@ public sealed class EvaluateCommand : IDinoModelVisitor
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
         int workers = _args.Int("--workers", 2, minimum: 1);
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
-        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, Console.Error);
+        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, _error);
         using var extractor = new FeatureExtractor<TModel>(256);
 
-        float[] Features(IImageDataset dataset, out int[] labels)
+        float[] Features(IImageDataset dataset, string split, out int[] labels)
         {
             using var images = new LoaderEvaluationImages(dataset, a.GlobalCrop, 256, workers);
             var features = new float[(long)dataset.Count * extractor.Dimension];
             foreach (var (start, count, batch) in images.Batches(256))
+            {
                 extractor.Run(teacher.Ptr, batch, count, features.AsSpan(start * extractor.Dimension, count * extractor.Dimension));
+                _progress.Report(split + " features", start + count, dataset.Count, "images");
+            }
+            _progress.Finish();
             labels = images.LabelArray;
             return features;
         }
@@ -92,11 +99,13 @@ public sealed class EvaluateCommand : IDinoModelVisitor
             try
             {
                 using var file = new NpyFileWriter(path, shape);
-                foreach (var (_, count, batch) in images.Batches(256))
+                foreach (var (start, count, batch) in images.Batches(256))
                 {
                     dense.Run(teacher.Ptr, batch, count);
                     selection.Write(dense, file);
+                    _progress.Report("features", start + count, dataset.Count, "images");
                 }
+                _progress.Finish();
                 file.Commit();
             }
             catch (IOException exception)
@@ -109,8 +118,8 @@ public sealed class EvaluateCommand : IDinoModelVisitor
 
         int k = _args.Int("--k", KnnClassifier.DefaultK, minimum: 1);
         double t = _args.Double("--t", KnnClassifier.DefaultTemperature);
-        var trainFeatures = Features(train, out var trainLabels);
-        var testFeatures = Features(test, out var testLabels);
+        var trainFeatures = Features(train, "train", out var trainLabels);
+        var testFeatures = Features(test, "test", out var testLabels);
         var result = KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, train.ClassCount, k, t);
         _output.WriteLine($"{description.Name} teacher on {dataDescription}: weighted {k}-NN (T = {t}) top-1 {result.Top1:P2}" +
                           (result.Top5 is double top5 ? $", top-5 {top5:P2}" : ""));

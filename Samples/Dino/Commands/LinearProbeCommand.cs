@@ -23,19 +23,24 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
 {
     /// <summary>The options of <c>dino eval linear</c>.</summary>
     public static readonly CommandSpec Spec = new("eval linear",
-        valued: ["--last-blocks", "--optimizer", "--epochs", "--batch", "--lrs", "--weight-decay", "--val-fraction", "--seed", "--threads", "--workers"],
+        valued: ["--last-blocks", "--optimizer", "--epochs", "--batch", "--lrs", "--weight-decay", "--val-fraction", "--seed", "--threads", "--workers", "--progress"],
         flags: ["--avgpool", "--no-standardize"],
         paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile });
 
     private readonly CommandOptions _args;
-    private readonly TextWriter _output;
+    private readonly TextWriter _output, _error;
+    private readonly ProgressDisplay _progress;
 
-    private LinearProbeCommand(CommandOptions args, TextWriter output) => (_args, _output) = (args, output);
+    private LinearProbeCommand(CommandOptions args, TextWriter output, TextWriter error)
+    {
+        (_args, _output, _error) = (args, output, error);
+        _progress = ProgressDisplay.ForStandardError(error, ProgressDisplay.ParseMode("eval linear", args.Has("--progress") ? args.Text("--progress") : null));
+    }
 
-    public static int Run(string[] args, TextWriter output)
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var options = CommandOptions.Parse(Spec, args);
-        CheckpointModel.Visit("eval linear", options.Text("--checkpoint"), new LinearProbeCommand(options, output));
+        CheckpointModel.Visit("eval linear", options.Text("--checkpoint"), new LinearProbeCommand(options, output, error));
         return DinoCli.Success;
     }
 
@@ -51,15 +56,15 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
         var probe = ReadOptions();
 
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
-        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, Console.Error);
+        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, _error);
         var timer = System.Diagnostics.Stopwatch.StartNew();
-        var (trainFeatures, trainLabels, dim) = Features<TModel>(train, teacher.Ptr, lastBlocks, avgpool, workers);
-        var (testFeatures, testLabels, _) = Features<TModel>(test, teacher.Ptr, lastBlocks, avgpool, workers);
+        var (trainFeatures, trainLabels, dim) = Features<TModel>(train, "train", teacher.Ptr, lastBlocks, avgpool, workers);
+        var (testFeatures, testLabels, _) = Features<TModel>(test, "test", teacher.Ptr, lastBlocks, avgpool, workers);
         string what = $"CLS of the last {lastBlocks} block(s){(avgpool ? " + average-pooled patches" : "")}, {dim} features";
         _output.WriteLine($"dino eval linear: {description.Name} teacher on {dataDescription}: {what}, computed in {timer.Elapsed.TotalSeconds:F1} s");
 
         timer.Restart();
-        var progress = new Progress(_output);
+        var progress = new ProbeProgress(_progress, probe);
         var (classifier, report) = LinearProbe.Train(trainFeatures, trainLabels, dim, train.ClassCount, probe, progress);
         foreach (var (lr, accuracy) in report.Sweep)
             _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  lr {lr,-7:G4} validation top-1 {accuracy:P2}"));
@@ -112,7 +117,7 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
         };
     }
 
-    private static (float[] Features, int[] Labels, int Dim) Features<TModel>(IImageDataset dataset, Ptr teacher, int lastBlocks, bool avgpool, int workers)
+    private (float[] Features, int[] Labels, int Dim) Features<TModel>(IImageDataset dataset, string split, Ptr teacher, int lastBlocks, bool avgpool, int workers)
         where TModel : ICompiledDinoModel
     {
         const int batch = 128;
@@ -137,17 +142,30 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
                     for (int j = 0; j < d; j++) pooled[j] /= t - 1;
                 }
             }
+            _progress.Report(split + " features", start + count, dataset.Count, "images");
         }
+        _progress.Finish();
         return (features, images.LabelArray, dim);
     }
 
-    /// <summary>One line per final-run epoch every tenth of the run, plain lines (they read the same in a CI log).</summary>
-    private sealed class Progress(TextWriter output) : IProgress<LinearProbeProgress>
+    /// <summary>
+    /// The sweep and the final run as one task on the display: each learning rate's run is <c>epochs</c> units, the
+    /// final run the last of them (a sweep needs more than one rate and a held-out share).
+    /// </summary>
+    private sealed class ProbeProgress(ProgressDisplay display, LinearProbeOptions options) : IProgress<LinearProbeProgress>
     {
+        private readonly int _runs = (options.LearningRates.Length > 1 && options.ValidationFraction > 0 ? options.LearningRates.Length : 0) + 1;
+        private int _run = -1;
+        private (double, bool) _current = (double.NaN, false);
+
         public void Report(LinearProbeProgress value)
         {
-            if (!value.Final || (value.Epoch % Math.Max(1, value.Epochs / 10) != 0 && value.Epoch != value.Epochs)) return;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {value.Epoch}/{value.Epochs}  loss {value.Loss:F4}"));
+            if ((value.LearningRate, value.Final) != _current) (_current, _run) = ((value.LearningRate, value.Final), Math.Min(_run + 1, _runs - 1));
+            string stage = value.Final ? "final run" : $"sweep {_run + 1}/{_runs - 1}";
+            long total = (long)_runs * value.Epochs;
+            display.Report("probe", Math.Min(total, (long)_run * value.Epochs + value.Epoch), total, "epochs",
+                string.Create(CultureInfo.InvariantCulture, $"{stage}, lr {value.LearningRate:G4}, epoch {value.Epoch}/{value.Epochs}, loss {value.Loss:F4}"));
+            if (value.Final && value.Epoch == value.Epochs) display.Finish();
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             "--model", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
             "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
             "--student-temp", "--seed", "--threads", "--workers", "--knn-k", "--knn-t", "--on-unreadable", "--max-steps", "--device", "--precision",
+            "--progress",
         ],
         flags: ["--no-init-eval"],
         paths: new Dictionary<string, PathKind>
@@ -38,10 +39,12 @@ public sealed class TrainCommand : IDinoModelVisitor
     private readonly CommandOptions _args;
     private readonly TextWriter _output, _error;
     private readonly Func<string, Stream>? _openCheckpointFile;
+    private readonly ProgressDisplay _progress;
     private TrainingOptions _options = new();
 
     private TrainCommand(CommandOptions args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile)
     {
+        _progress = ProgressDisplay.ForStandardError(error, ProgressDisplay.ParseMode("train", args.Has("--progress") ? args.Text("--progress") : null));
         _args = args;
         _openCheckpointFile = openCheckpointFile;
         _output = output;
@@ -97,7 +100,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
         trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
             batches.IterationsPerEpoch, trainer.Student.Span, _output);
-        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, _error, trainImages, testImages, _openCheckpointFile);
+        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, trainImages, testImages, _progress, _openCheckpointFile);
 
         if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
         var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);
@@ -109,7 +112,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             if (interrupt.IsCancellationRequested) return;
             e.Cancel = true;
             interrupt.Cancel();
-            _error.WriteLine();
+            _progress.Clear();
             _error.WriteLine("dino: stopping after this step and writing a checkpoint (Ctrl+C again to kill)");
         };
         Console.CancelKeyPress += onCancel;

@@ -12,7 +12,7 @@ using DinoCompiled.Training;
 namespace DinoCompiled.Cli;
 
 /// <summary>
-/// The host side of a training run: the live progress line, k-NN, checkpoints (atomic), metrics.jsonl and
+/// The host side of a training run: the progress display, k-NN, checkpoints (atomic), metrics.jsonl and
 /// training.png in the run folder, and the final summary.
 /// </summary>
 public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : ICompiledDinoModel
@@ -20,21 +20,21 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     private readonly Trainer<TModel> _trainer;
     private readonly TrainingOptions _options;
     private readonly string _runDirectory;
-    private readonly TextWriter _output, _error;
+    private readonly TextWriter _output;
     private readonly LoaderEvaluationImages _train, _test;
     private readonly MetricsLog _metrics;
     private readonly Func<string, Stream>? _openCheckpointFile;
-    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private readonly ProgressDisplay _progress;
 
-    public TrainingConsole(Trainer<TModel> trainer, TrainingOptions options, string runDirectory, TextWriter output, TextWriter error,
-        LoaderEvaluationImages train, LoaderEvaluationImages test, Func<string, Stream>? openCheckpointFile = null)
+    public TrainingConsole(Trainer<TModel> trainer, TrainingOptions options, string runDirectory, TextWriter output,
+        LoaderEvaluationImages train, LoaderEvaluationImages test, ProgressDisplay progress, Func<string, Stream>? openCheckpointFile = null)
     {
+        _progress = progress;
         _openCheckpointFile = openCheckpointFile;
         _trainer = trainer;
         _options = options;
         _runDirectory = runDirectory;
         _output = output;
-        _error = error;
         _train = train;
         _test = test;
         _metrics = new MetricsLog(runDirectory);
@@ -86,10 +86,9 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
 
     public void StepDone(StepReport report, double imagesPerSecond, TimeSpan remaining)
     {
-        if (_sinceProgress.ElapsedMilliseconds < 500 && (report.Step + 1) % _trainer.Schedules.IterationsPerEpoch != 0) return;
-        _sinceProgress.Restart();
-        _error.Write($"\r  epoch {report.Epoch + 1}/{_options.Epochs} step {report.Step + 1}/{(long)_options.Epochs * _trainer.Schedules.IterationsPerEpoch}" +
-                     $"  loss {report.Loss:F4}  lr {report.LearningRate:E2}  {imagesPerSecond:F1} img/s  ETA {remaining:hh\\:mm\\:ss}   ");
+        // The display measures its own time left; the trainer's estimate is the same figure from the same clock.
+        _progress.Report("train", report.Step + 1, (long)_options.Epochs * _trainer.Schedules.IterationsPerEpoch, "steps",
+            $"epoch {report.Epoch + 1}/{_options.Epochs}  loss {report.Loss:F4}  lr {report.LearningRate:E2}  {imagesPerSecond:F1} img/s");
     }
 
     public void EpochDone(EpochReport report)
@@ -134,7 +133,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         _output.WriteLine($"checkpoint {Path.GetFullPath(CheckpointPath)}; metrics and plot in {Path.GetFullPath(_runDirectory)}");
     }
 
-    private void ClearProgress() => _error.Write("\r" + new string(' ', 110) + "\r");
+    private void ClearProgress() => _progress.Clear();
 
     private TrainingState State() => new()
     {
