@@ -68,6 +68,7 @@ public static class CommandHelp
         ["--no-init-eval"] = "Skip the k-NN evaluation before the first step.",
         ["--out"] = "The output file.",
         ["train --out"] = "The run folder (checkpoint.safetensors, metrics.jsonl, training.png). Default: runs/MODEL.",
+        ["--init-from"] = "Start the backbone from these weights: a backbone in timm/DINO keys (safetensors; 'module.'/'backbone.' prefixes stripped) or a training checkpoint's teacher; another position grid is resized bicubically.",
         ["--resume"] = "Continue the run of this checkpoint exactly (same options and seed), mid-epoch too.",
         // Evaluation and looking.
         ["--checkpoint"] = "A training checkpoint (its teacher is used).",

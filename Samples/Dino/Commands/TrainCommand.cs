@@ -31,6 +31,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         paths: new Dictionary<string, PathKind>
         {
             ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputDirectory, ["--resume"] = PathKind.InputFile,
+            ["--init-from"] = PathKind.InputFile,
         });
 
     /// <summary>The files a run writes in its run folder (checkpoint, metrics, plot): none may be a directory.</summary>
@@ -66,6 +67,8 @@ public sealed class TrainCommand : IDinoModelVisitor
         var description = TModel.Description;
         var a = description.Architecture;
         _options = ReadOptions();
+        if (_args.Has("--init-from") && _args.Has("--resume"))
+            throw new CliException("train: give --init-from (new run from pretrained weights) or --resume (continue a run), not both");
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
         int workers = _args.Int("--workers", 2, minimum: 1);
         var policy = _args.Text("--on-unreadable", "stop") switch
@@ -98,6 +101,7 @@ public sealed class TrainCommand : IDinoModelVisitor
                           $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {CpuParallel.ThreadCount} threads, {workers} data workers");
         _output.WriteLine($"  run folder {Path.GetFullPath(runDirectory)}");
         using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
+        if (_args.Has("--init-from")) InitializeFrom<TModel>(_args.Text("--init-from"), trainer);
         trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
             batches.IterationsPerEpoch, trainer.Student.Span, _output);
         var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, trainImages, testImages, _progress, _openCheckpointFile);
@@ -132,6 +136,28 @@ public sealed class TrainCommand : IDinoModelVisitor
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The student's backbone from pretrained weights; the teacher starts as a copy of the student, as in any new run.
+    /// The head keeps its initialization (the released backbones carry none).
+    /// </summary>
+    private void InitializeFrom<TModel>(string path, Trainer<TModel> trainer) where TModel : ICompiledDinoModel
+    {
+        var description = TModel.Description;
+        PretrainedBackboneReport report;
+        try
+        {
+            report = PretrainedBackbone.Load(path, description.Parameters, trainer.Student.Span, description.Name);
+        }
+        catch (CheckpointException exception)
+        {
+            throw new CliException("train: --init-from " + exception.Message);
+        }
+        trainer.Student.Span.CopyTo(trainer.Teacher.Span);
+        _output.WriteLine($"  backbone initialized from {path} ({report.Source}, {report.Tensors} tensors" +
+                          (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
+                          (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
     }
 
     private TrainingOptions ReadOptions()

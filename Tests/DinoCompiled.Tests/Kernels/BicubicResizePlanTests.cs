@@ -17,7 +17,7 @@ public sealed class BicubicResizePlanTests
     private static double Conv2(double x) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
 
     /// <summary>PyTorch's bicubic upsampling of a [dim, inSize, inSize] grid, from its formula.</summary>
-    private static double[] TorchBicubic(double[] input, int dim, int inSize, int outSize, double scale)
+    internal static double[] TorchBicubic(double[] input, int dim, int inSize, int outSize, double scale)
     {
         var output = new double[dim * outSize * outSize];
         for (int oy = 0; oy < outSize; oy++)
