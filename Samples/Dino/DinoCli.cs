@@ -27,6 +27,7 @@ public static class DinoCli
         "  pca             the first 3 principal components of the patch features as RGB: --checkpoint C --image F|--images DIR [--threshold 0] [--no-mask] --out pca.png\n" +
         "  retrieve        the gallery images nearest a query (teacher CLS, cosine), as text and a PNG: --checkpoint C --gallery DIR --query F [--top 8] [--out sheet.png] [--cache FILE]\n" +
         "  export onnx     the teacher backbone as an ONNX model (dynamic batch): --checkpoint C --out F.onnx [--crop N] [--tokens cls|all] [--opset 17]\n" +
+        "  export backbone the teacher backbone under timm/DINO keys (safetensors, for --init-from): --checkpoint C --out F.safetensors\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 
@@ -46,6 +47,7 @@ public static class DinoCli
         PcaCommand.Spec,
         RetrieveCommand.Spec,
         ExportCommand.OnnxSpec,
+        ExportCommand.BackboneSpec,
         BenchStepCommand.Spec,
         GpuCheckCommand.Spec,
     ];
@@ -95,7 +97,8 @@ public static class DinoCli
                 "pca" => PcaCommand.Run(args.Skip(1).ToArray(), output),
                 "retrieve" => RetrieveCommand.Run(args.Skip(1).ToArray(), output),
                 "export" when args.Length > 1 && args[1] == "onnx" => ExportCommand.RunOnnx(args.Skip(2).ToArray(), output),
-                "export" => Fail(error, "export: the formats are: onnx"),
+                "export" when args.Length > 1 && args[1] == "backbone" => ExportCommand.RunBackbone(args.Skip(2).ToArray(), output),
+                "export" => Fail(error, "export: the formats are: onnx, backbone"),
                 "bench" when args.Length > 1 && args[1] == "step" => BenchStepCommand.Run(args.Skip(2).ToArray(), output),
                 "bench" => Fail(error, "bench: the benchmarks are: step"),
                 "gpu" when args.Length > 1 && args[1] == "check" => GpuCheckCommand.Run(args.Skip(2).ToArray(), output),

@@ -91,6 +91,24 @@ public sealed class ExportCommandTests : IClassFixture<SmallTrainedRun>
         Assert.Empty(Directory.GetFiles(folder));
     }
 
+    /// <summary>The backbone file holds the teacher's backbone bit for bit, under the keys <c>--init-from</c> reads.</summary>
+    [Fact]
+    public void TheBackboneExportIsTheTeachersBackboneForInitFrom()
+    {
+        string path = Path.Combine(_run.NewFolder("backbone"), "backbone.safetensors");
+        var (code, output, error) = CliRun.Dino(["export", "backbone", "--checkpoint", _run.Checkpoint, "--out", path]);
+        Assert.True(code == 0, error);
+        Assert.StartsWith(path + ": fmnist-tiny teacher backbone, ", output);
+        var table = FmnistTiny.Parameters;
+        using var teacher = CheckpointModel.LoadTeacher<FmnistTiny>(_run.Checkpoint);
+        var loaded = new float[table.FlatLength];
+        var report = DinoCompiled.Checkpoints.PretrainedBackbone.Load(path, table, loaded, "fmnist-tiny");
+        Assert.Equal("a backbone", report.Source);
+        foreach (var p in table)
+            if (p.Part == DinoCompiled.ModelPart.Backbone)
+                Assert.True(teacher.Span.Slice((int)p.Offset, (int)p.Count).SequenceEqual(loaded.AsSpan((int)p.Offset, (int)p.Count)), p.Name);
+    }
+
     [Fact]
     public void AnUnknownFormatNamesTheFormats()
     {
