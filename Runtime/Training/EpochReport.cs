@@ -6,6 +6,9 @@ namespace DinoCompiled.Training;
 /// </summary>
 public sealed record EpochReport(int Epoch, double MeanLoss, double LogOutDim, double KnnTopOne, double ImagesPerSecond, Evaluation.CollapseStatistics? Collapse)
 {
+    /// <summary>RankMe of the teacher's backbone features on a fixed sample of training images (<see cref="Evaluation.RankMe"/>); NaN when not measured.</summary>
+    public double RankMe { get; init; } = double.NaN;
+
     /// <summary>Mean entropy of the teacher's sharpened outputs (NaN before training).</summary>
     public double TeacherEntropy => Collapse?.TeacherEntropy ?? double.NaN;
 

@@ -6,8 +6,8 @@ using DinoCompiled.Compiled;
 namespace DinoCompiled.Training;
 
 /// <summary>
-/// A whole run: k-NN at initialization, then for each epoch the steps (resuming mid-epoch if the trainer's step says
-/// so), the collapse signal, k-NN on the teacher's features, and a checkpoint.
+/// A whole run: k-NN and RankMe at initialization, then for each epoch the steps (resuming mid-epoch if the trainer's
+/// step says so), the collapse signal, k-NN and RankMe on the teacher's features, and a checkpoint.
 /// </summary>
 /// <typeparam name="TModel">A model class compiled by the generator.</typeparam>
 public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoModel
@@ -33,13 +33,25 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
     /// <summary>Whether the last <see cref="Run"/> stopped before the end of its last epoch.</summary>
     public bool Stopped { get; private set; }
 
-    /// <summary>k-NN top-1 of the teacher's features now.</summary>
-    public double EvaluateKnn()
+    /// <summary>At most this many training images, evenly spaced over the set, give the RankMe of each evaluation.</summary>
+    public const int RankMeSample = 2048;
+
+    /// <summary>
+    /// k-NN top-1 of the teacher's features now, and their RankMe (effective rank, label-free) on a fixed sample of
+    /// the training images: the same images every epoch, spread over the set so that a class-ordered folder is sampled
+    /// across its classes.
+    /// </summary>
+    public (double KnnTopOne, double RankMe) Evaluate()
     {
         using var extractor = new FeatureExtractor<TModel>(EvaluationBatch);
         var trainFeatures = Extract(extractor, _train);
         var testFeatures = Extract(extractor, _test);
-        return _callbacks.KnnTopOne(trainFeatures, _train, testFeatures, _test, extractor.Dimension);
+        int d = extractor.Dimension, sample = Math.Min(RankMeSample, _train.Count);
+        var sampled = new float[(long)sample * d];
+        for (int i = 0; i < sample; i++)
+            trainFeatures.AsSpan(checked((int)((long)i * _train.Count / sample) * d), d).CopyTo(sampled.AsSpan(i * d, d));
+        double rankMe = Evaluation.RankMe.Compute(sampled, sample, d);
+        return (_callbacks.KnnTopOne(trainFeatures, _train, testFeatures, _test, d), rankMe);
     }
 
     /// <summary>
@@ -53,7 +65,8 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
         double logK = Math.Log(TModel.Description.Architecture.Head.OutDim);
         if (evaluateInitialization && _trainer.Step == 0)
         {
-            var initial = new EpochReport(-1, double.NaN, logK, EvaluateKnn(), 0, null);
+            var (knn, rankMe) = Evaluate();
+            var initial = new EpochReport(-1, double.NaN, logK, knn, 0, null) { RankMe = rankMe };
             reports.Add(initial);
             _callbacks.EpochDone(initial);
         }
@@ -96,8 +109,10 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
             _trainer.Monitor = null;
             _trainer.PullFromAccelerator();
             _callbacks.SaveCheckpoint();
-            var epochReport = new EpochReport(epoch, meanLoss, logK, EvaluateKnn(), imagesPerSecond,
-                monitor.BatchCount > 0 ? monitor.Statistics : null); // none when a resume left too few steps of the epoch
+            var (epochKnn, epochRankMe) = Evaluate();
+            var epochReport = new EpochReport(epoch, meanLoss, logK, epochKnn, imagesPerSecond,
+                monitor.BatchCount > 0 ? monitor.Statistics : null) // none when a resume left too few steps of the epoch
+            { RankMe = epochRankMe };
             reports.Add(epochReport);
             _callbacks.EpochDone(epochReport);
         }

@@ -97,7 +97,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         var values = new Dictionary<string, double>
         {
             ["epoch"] = report.Epoch + 1, ["step"] = _trainer.Step, ["loss"] = report.MeanLoss, ["ln_k"] = report.LogOutDim,
-            ["teacher_entropy"] = report.TeacherEntropy, ["knn_top1"] = report.KnnTopOne, ["images_per_second"] = report.ImagesPerSecond,
+            ["teacher_entropy"] = report.TeacherEntropy, ["knn_top1"] = report.KnnTopOne, ["rankme"] = report.RankMe, ["images_per_second"] = report.ImagesPerSecond,
         };
         if (report.Collapse is { } collapse)
         {
@@ -113,10 +113,10 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             throw new CliException($"train: {Path.Combine(_runDirectory, "metrics.jsonl")}: could not be written (the checkpoint of this epoch is saved): {exception.Message.ReplaceLineEndings(" ")}");
         }
         if (report.Epoch < 0)
-            _output.WriteLine($"  initialization: k-NN top-1 {report.KnnTopOne:P2}");
+            _output.WriteLine($"  initialization: k-NN top-1 {report.KnnTopOne:P2}, RankMe {report.RankMe:F1}");
         else
             _output.WriteLine($"  epoch {report.Epoch + 1,3}: loss {report.MeanLoss:F4} (ln K {report.LogOutDim:F3}), teacher entropy {report.TeacherEntropy:F3}, " +
-                              $"KL {report.Collapse?.TeacherStudentKl ?? double.NaN:F3}, k-NN top-1 {report.KnnTopOne:P2}, {report.ImagesPerSecond:F1} images/s");
+                              $"KL {report.Collapse?.TeacherStudentKl ?? double.NaN:F3}, k-NN top-1 {report.KnnTopOne:P2}, RankMe {report.RankMe:F1}, {report.ImagesPerSecond:F1} images/s");
         if (report.Collapsing)
             _output.WriteLine($"  warning: {report.Collapse!.Describe()}; try a higher --momentum-teacher, a lower --teacher-temp or a longer --freeze-last-layer");
         Plot();
