@@ -50,6 +50,44 @@ public sealed record NormalizationStatistics
         _ => throw new ArgumentOutOfRangeException(nameof(channels), channels, "Images have 1 or 3 channels."),
     };
 
+    /// <summary>
+    /// The per-channel mean and standard deviation on the [0, 1] scale of at most <paramref name="maxImages"/> images
+    /// of <paramref name="dataset"/>, evenly spaced over it, exactly (per-channel byte histograms), as the images are
+    /// stored (after the dataset's resize): the statistics of a set whose own are not known.
+    /// </summary>
+    public static NormalizationStatistics Measure(IImageDataset dataset, int maxImages)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var sample = new DatasetSample(dataset, maxImages);
+        int channels = dataset.Channels, plane = dataset.Height * dataset.Width;
+        var histograms = new long[channels, 256];
+        var pixels = new byte[channels * plane];
+        for (int i = 0; i < sample.Count; i++)
+        {
+            sample.ReadImage(i, pixels);
+            for (int c = 0; c < channels; c++)
+                foreach (byte p in pixels.AsSpan(c * plane, plane)) histograms[c, p]++;
+        }
+        var mean = new float[channels];
+        var std = new float[channels];
+        double count = (double)sample.Count * plane;
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0, sumSquares = 0;
+            for (int v = 0; v < 256; v++)
+            {
+                double x = v / 255.0;
+                sum += histograms[c, v] * x;
+                sumSquares += histograms[c, v] * x * x;
+            }
+            double m = sum / count;
+            mean[c] = (float)m;
+            // A constant channel has no spread; keep the normalization finite.
+            std[c] = (float)Math.Max(Math.Sqrt(Math.Max(sumSquares / count - m * m, 0)), 1e-3);
+        }
+        return new NormalizationStatistics(mean, std);
+    }
+
     /// <summary>Compares the values, not the lists' identities.</summary>
     public bool Equals(NormalizationStatistics? other) =>
         other is not null && Mean.SequenceEqual(other.Mean) && Std.SequenceEqual(other.Std);

@@ -16,11 +16,15 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
     private readonly Trainer<TModel> _trainer;
     private readonly TrainingOptions _options;
     private readonly ITrainingBatches _batches;
-    private readonly IEvaluationImages _train, _test;
+    private readonly IEvaluationImages _train;
+    private readonly IEvaluationImages? _test;
     private readonly IRunCallbacks _callbacks;
 
-    /// <summary>A session over a trainer, its batches, the two evaluation sets and the host's callbacks.</summary>
-    public TrainingSession(Trainer<TModel> trainer, TrainingOptions options, ITrainingBatches batches, IEvaluationImages train, IEvaluationImages test, IRunCallbacks callbacks)
+    /// <summary>
+    /// A session over a trainer, its batches, the evaluation sets and the host's callbacks. <paramref name="test"/> null:
+    /// no labels, so no k-NN; <paramref name="train"/> is then only RankMe's sample of the training images.
+    /// </summary>
+    public TrainingSession(Trainer<TModel> trainer, TrainingOptions options, ITrainingBatches batches, IEvaluationImages train, IEvaluationImages? test, IRunCallbacks callbacks)
     {
         _trainer = trainer;
         _options = options;
@@ -37,20 +41,21 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
     public const int RankMeSample = 2048;
 
     /// <summary>
-    /// k-NN top-1 of the teacher's features now, and their RankMe (effective rank, label-free) on a fixed sample of
-    /// the training images: the same images every epoch, spread over the set so that a class-ordered folder is sampled
-    /// across its classes.
+    /// k-NN top-1 of the teacher's features now (NaN without labels), and their RankMe (effective rank, label-free) on
+    /// a fixed sample of the training images: the same images every epoch, spread over the set so that a class-ordered
+    /// folder is sampled across its classes.
     /// </summary>
     public (double KnnTopOne, double RankMe) Evaluate()
     {
         using var extractor = new FeatureExtractor<TModel>(EvaluationBatch);
         var trainFeatures = Extract(extractor, _train);
-        var testFeatures = Extract(extractor, _test);
         int d = extractor.Dimension, sample = Math.Min(RankMeSample, _train.Count);
         var sampled = new float[(long)sample * d];
         for (int i = 0; i < sample; i++)
             trainFeatures.AsSpan(checked((int)((long)i * _train.Count / sample) * d), d).CopyTo(sampled.AsSpan(i * d, d));
         double rankMe = Evaluation.RankMe.Compute(sampled, sample, d);
+        if (_test is null) return (double.NaN, rankMe);
+        var testFeatures = Extract(extractor, _test);
         return (_callbacks.KnnTopOne(trainFeatures, _train, testFeatures, _test, d), rankMe);
     }
 

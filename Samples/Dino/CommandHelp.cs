@@ -40,7 +40,8 @@ public static class CommandHelp
     {
         // train: the recipe (DINO-SPEC.md), every default from TrainingOptions.
         ["--model"] = "The zoo model to train ('dino models' lists them). Default: fmnist-tiny.",
-        ["--data"] = "IDX files (Fashion-MNIST/MNIST) or an image folder with train/ and val/ (or test/) class folders. Default: the bundled Fashion-MNIST subset.",
+        ["--data"] = "IDX files (Fashion-MNIST/MNIST), an image folder with train/ and val/ (or test/) class folders, or a folder of unlabeled images (recursive; normalization measured on a sample). Default: the bundled Fashion-MNIST subset.",
+        ["--eval-data"] = "Labelled data for the k-NN evaluation, as for --data (IDX or class folders), normalized as the training images. Default: --data's own labels; none for unlabeled data (RankMe is reported either way).",
         ["--epochs"] = $"Epochs. Default: {Recipe.Epochs}.",
         ["--batch"] = $"Images per step. Default: {Recipe.BatchSize}.",
         ["--local-crops"] = $"Local crops per image, besides the 2 global ones. Default: {Recipe.LocalCrops}.",

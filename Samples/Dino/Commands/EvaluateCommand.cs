@@ -88,7 +88,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
             var dataset = split switch
             {
                 "train" => train,
-                "test" => test,
+                "test" => test ?? throw new CliException($"features: --split test: '{_args.Text("--data")}' is a folder of unlabeled images, which has one split: train"),
                 _ => throw new CliException($"features: --split takes 'train' or 'test', not '{split}'"),
             };
             var selection = TokenSelection.Parse(_args.Text("--tokens", "cls"), _args.Has("--blocks") ? _args.Text("--blocks") : null, a.Depth);
@@ -118,6 +118,7 @@ public sealed class EvaluateCommand : IDinoModelVisitor
 
         int k = _args.Int("--k", KnnClassifier.DefaultK, minimum: 1);
         double t = _args.Double("--t", KnnClassifier.DefaultTemperature);
+        if (test is null) throw new CliException($"eval knn: --data '{_args.Text("--data")}' is a folder of unlabeled images; k-NN needs labelled data (IDX files, or train/ and val/ class folders)");
         var trainFeatures = Features(train, "train", out var trainLabels);
         var testFeatures = Features(test, "test", out var testLabels);
         var result = KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, train.ClassCount, k, t);

@@ -56,7 +56,7 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
         var probe = ReadOptions();
 
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
-        var (train, test, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, _error);
+        var (train, test, dataDescription) = DataLocator.OpenLabelled("eval linear", "--data", _args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, UnreadableImagePolicy.Stop, _error);
         var timer = System.Diagnostics.Stopwatch.StartNew();
         var (trainFeatures, trainLabels, dim) = Features<TModel>(train, "train", teacher.Ptr, lastBlocks, avgpool, workers);
         var (testFeatures, testLabels, _) = Features<TModel>(test, "test", teacher.Ptr, lastBlocks, avgpool, workers);

@@ -31,7 +31,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         paths: new Dictionary<string, PathKind>
         {
             ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputDirectory, ["--resume"] = PathKind.InputFile,
-            ["--init-from"] = PathKind.InputFile,
+            ["--init-from"] = PathKind.InputFile, ["--eval-data"] = PathKind.InputDirectory,
         });
 
     /// <summary>The files a run writes in its run folder (checkpoint, metrics, plot): none may be a directory.</summary>
@@ -84,6 +84,15 @@ public sealed class TrainCommand : IDinoModelVisitor
         var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error);
         if (trainSet.Channels != a.Channels)
             throw new CliException($"train: {description.Name} takes {a.Channels}-channel images but the data has {trainSet.Channels} channel(s)");
+        // The k-NN sets: --eval-data's when given, else --data's own; none for unlabeled data alone (RankMe still runs).
+        // Evaluation images are normalized as the training images are, whatever set they come from.
+        IImageDataset? knnTrain = testSet is null ? null : trainSet, knnTest = testSet;
+        if (_args.Has("--eval-data"))
+        {
+            var (evalTrain, evalTest, evalDescription) = DataLocator.OpenLabelled("train", "--eval-data", _args.Text("--eval-data"), a.Channels, a.GlobalCrop, policy, _error);
+            (knnTrain, knnTest) = (new DatasetSample(evalTrain, evalTrain.Count, trainSet.Normalization), new DatasetSample(evalTest, evalTest.Count, trainSet.Normalization));
+            dataDescription += $"; k-NN on {evalDescription}";
+        }
 
         var config = new MultiCropConfig
         {
@@ -94,8 +103,9 @@ public sealed class TrainCommand : IDinoModelVisitor
         using var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, _options.BatchSize, _options.Seed, workers, prefetchDepth: 3));
         if (batches.IterationsPerEpoch == 0)
             throw new CliException($"train: {trainSet.Count} training images make no full batch of {_options.BatchSize}");
-        using var trainImages = new LoaderEvaluationImages(trainSet, a.GlobalCrop, 256, workers);
-        using var testImages = new LoaderEvaluationImages(testSet, a.GlobalCrop, 256, workers);
+        // Without labels, the evaluation reads only RankMe's fixed sample of the training images.
+        using var trainImages = new LoaderEvaluationImages(knnTrain ?? new DatasetSample(trainSet, TrainingSession<TModel>.RankMeSample), a.GlobalCrop, 256, workers);
+        using var testImages = knnTest is null ? null : new LoaderEvaluationImages(knnTest, a.GlobalCrop, 256, workers);
         _output.WriteLine($"dino train: {description.Name} on {dataDescription}");
         _output.WriteLine($"  {_options.Epochs} epochs x {batches.IterationsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
                           $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {CpuParallel.ThreadCount} threads, {workers} data workers");

@@ -21,13 +21,14 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     private readonly TrainingOptions _options;
     private readonly string _runDirectory;
     private readonly TextWriter _output;
-    private readonly LoaderEvaluationImages _train, _test;
+    private readonly LoaderEvaluationImages _train;
+    private readonly LoaderEvaluationImages? _test;
     private readonly MetricsLog _metrics;
     private readonly Func<string, Stream>? _openCheckpointFile;
     private readonly ProgressDisplay _progress;
 
     public TrainingConsole(Trainer<TModel> trainer, TrainingOptions options, string runDirectory, TextWriter output,
-        LoaderEvaluationImages train, LoaderEvaluationImages test, ProgressDisplay progress, Func<string, Stream>? openCheckpointFile = null)
+        LoaderEvaluationImages train, LoaderEvaluationImages? test, ProgressDisplay progress, Func<string, Stream>? openCheckpointFile = null)
     {
         _progress = progress;
         _openCheckpointFile = openCheckpointFile;
@@ -43,7 +44,7 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     public string CheckpointPath => Path.Combine(_runDirectory, "checkpoint.safetensors");
 
     public double KnnTopOne(ReadOnlySpan<float> trainFeatures, IEvaluationImages train, ReadOnlySpan<float> testFeatures, IEvaluationImages test, int dimension) =>
-        KnnClassifier.Evaluate(trainFeatures, _train.LabelArray, testFeatures, _test.LabelArray, train.ClassCount, _options.KnnK, _options.KnnTemperature).Top1;
+        KnnClassifier.Evaluate(trainFeatures, _train.LabelArray, testFeatures, (_test ?? throw new InvalidOperationException("k-NN without labelled data")).LabelArray, train.ClassCount, _options.KnnK, _options.KnnTemperature).Top1;
 
     public void SaveCheckpoint()
     {
@@ -113,10 +114,10 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
             throw new CliException($"train: {Path.Combine(_runDirectory, "metrics.jsonl")}: could not be written (the checkpoint of this epoch is saved): {exception.Message.ReplaceLineEndings(" ")}");
         }
         if (report.Epoch < 0)
-            _output.WriteLine($"  initialization: k-NN top-1 {report.KnnTopOne:P2}, RankMe {report.RankMe:F1}");
+            _output.WriteLine($"  initialization: {Knn(report)}RankMe {report.RankMe:F1}");
         else
             _output.WriteLine($"  epoch {report.Epoch + 1,3}: loss {report.MeanLoss:F4} (ln K {report.LogOutDim:F3}), teacher entropy {report.TeacherEntropy:F3}, " +
-                              $"KL {report.Collapse?.TeacherStudentKl ?? double.NaN:F3}, k-NN top-1 {report.KnnTopOne:P2}, RankMe {report.RankMe:F1}, {report.ImagesPerSecond:F1} images/s");
+                              $"KL {report.Collapse?.TeacherStudentKl ?? double.NaN:F3}, {Knn(report)}RankMe {report.RankMe:F1}, {report.ImagesPerSecond:F1} images/s");
         if (report.Collapsing)
             _output.WriteLine($"  warning: {report.Collapse!.Describe()}; try a higher --momentum-teacher, a lower --teacher-temp or a longer --freeze-last-layer");
         Plot();
@@ -127,6 +128,11 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
         var initial = reports.FirstOrDefault(r => r.Epoch < 0);
         var last = reports.LastOrDefault(r => r.Epoch >= 0);
         if (last is null) return;
+        if (_test is null)
+            _output.WriteLine(initial is null
+                ? $"RankMe after {last.Epoch + 1} epochs: {last.RankMe:F1} (no labelled data, so no k-NN; --eval-data adds it)"
+                : $"RankMe: {initial.RankMe:F1} at initialization, {last.RankMe:F1} after {last.Epoch + 1} epochs (no labelled data, so no k-NN; --eval-data adds it)");
+        else
         _output.WriteLine(initial is null
             ? $"k-NN top-1 after {last.Epoch + 1} epochs: {last.KnnTopOne:P2}"
             : $"k-NN top-1: {initial.KnnTopOne:P2} at initialization, {last.KnnTopOne:P2} after {last.Epoch + 1} epochs ({(last.KnnTopOne - initial.KnnTopOne) * 100:+0.00;-0.00} points)");
@@ -134,6 +140,8 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     }
 
     private void ClearProgress() => _progress.Clear();
+
+    private static string Knn(EpochReport report) => double.IsNaN(report.KnnTopOne) ? "" : $"k-NN top-1 {report.KnnTopOne:P2}, ";
 
     private TrainingState State() => new()
     {
@@ -153,11 +161,15 @@ public sealed class TrainingConsole<TModel> : IRunCallbacks where TModel : IComp
     {
         var epochs = _metrics.Epochs;
         var loss = epochs.Where(e => e["epoch"] >= 1).Select(e => (e["epoch"], e["loss"])).ToList();
-        var knn = epochs.Select(e => (e["epoch"], e["knn_top1"] * 100)).ToList();
+        // A value logged as null (no k-NN without labels) or absent (a log from before RankMe) is not drawn.
+        var knn = epochs.Select(e => (e["epoch"], e.GetValueOrDefault("knn_top1", double.NaN) * 100)).ToList();
+        var rankMe = epochs.Select(e => (e["epoch"], e.GetValueOrDefault("rankme", double.NaN))).ToList();
         var canvas = new PixelCanvas(900, 360);
         new LineChart("DINO LOSS").Series("LOSS", (200, 60, 40), loss)
             .Reference("LN K", epochs.Count > 0 ? epochs[0]["ln_k"] : double.NaN, (120, 120, 120)).Draw(canvas, 0, 0, 450, 360);
-        new LineChart("K-NN TOP-1 (%)").Series("TEACHER", (40, 90, 200), knn).Draw(canvas, 450, 0, 450, 360);
+        // Without labels the right-hand chart is the label-free monitor.
+        if (_test is null) new LineChart("RANKME").Series("TEACHER", (40, 90, 200), rankMe).Draw(canvas, 450, 0, 450, 360);
+        else new LineChart("K-NN TOP-1 (%)").Series("TEACHER", (40, 90, 200), knn).Draw(canvas, 450, 0, 450, 360);
         string path = Path.Combine(_runDirectory, "training.png");
         try
         {
