@@ -34,6 +34,7 @@ public sealed class ImageFolderDataset : IImageDataset
     private readonly int[] _labels;
     private readonly byte[]? _cache;
     private readonly int[] _cacheSlots;
+    private readonly long _maxPixels;
 
     private ImageFolderDataset(string root, ImageFolderOptions options, string[] classNames, string[] files, int[] labels,
         byte[]? cache, int[] cacheSlots, UnreadableImage[] unreadable)
@@ -48,6 +49,7 @@ public sealed class ImageFolderDataset : IImageDataset
         _labels = labels;
         _cache = cache;
         _cacheSlots = cacheSlots;
+        _maxPixels = options.MaxPixels;
         UnreadableImages = unreadable;
     }
 
@@ -188,7 +190,7 @@ public sealed class ImageFolderDataset : IImageDataset
             _cache.AsSpan(_cacheSlots[index] * imageBytes, imageBytes).CopyTo(pixels);
             return;
         }
-        if (TryDecode(_files[index], Channels, Height, Width, pixels) is { } reason) throw new DatasetException(_files[index], reason);
+        if (TryDecode(_files[index], Channels, Height, Width, _maxPixels, pixels) is { } reason) throw new DatasetException(_files[index], reason);
     }
 
     private static bool IsImageFile(string path) =>
@@ -206,7 +208,7 @@ public sealed class ImageFolderDataset : IImageDataset
             try
             {
                 var target = cache is null ? rented.AsSpan(0, imageBytes) : cache.AsSpan(i * imageBytes, imageBytes);
-                failures[i] = TryDecode(files[i], options.Channels, options.Height, options.Width, target);
+                failures[i] = TryDecode(files[i], options.Channels, options.Height, options.Width, options.MaxPixels, target);
             }
             finally
             {
@@ -217,13 +219,22 @@ public sealed class ImageFolderDataset : IImageDataset
     }
 
     // Decodes and resizes one file into pixels ([channels, height, width]); returns why it failed, or null.
-    private static string? TryDecode(string path, int channels, int height, int width, Span<byte> pixels)
+    private static string? TryDecode(string path, int channels, int height, int width, long maxPixels, Span<byte> pixels)
     {
         int sourceHeight, sourceWidth;
         byte[] interleaved;
         try
         {
-            using var image = Image.Load<Rgb24>(DecoderConfiguration, path);
+            // The header's size first: nothing is decoded (or allocated) for an image over the limit.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var info = Image.Identify(DecoderConfiguration, stream);
+            if (info is null) return "not a JPEG or PNG image";
+            long size = (long)info.Width * info.Height;
+            if (size > maxPixels)
+                return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{info.Width} x {info.Height} is {size / 1e6:G3} megapixels, over the limit of {maxPixels / 1e6:G3} (--max-megapixels)");
+            stream.Position = 0;
+            using var image = Image.Load<Rgb24>(DecoderConfiguration, stream);
             sourceHeight = image.Height;
             sourceWidth = image.Width;
             interleaved = ArrayPool<byte>.Shared.Rent(sourceHeight * sourceWidth * 3);

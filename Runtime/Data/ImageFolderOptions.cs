@@ -29,6 +29,15 @@ public sealed record ImageFolderOptions
     /// </summary>
     public long MaxCachedBytes { get; init; } = 1L << 30;
 
+    /// <summary>The default <see cref="MaxPixels"/>: 64 megapixels.</summary>
+    public const long DefaultMaxPixels = 64_000_000;
+
+    /// <summary>
+    /// An image with more pixels than this (width × height, read from its header before decoding) is unreadable:
+    /// decoding is bounded, so a huge or hostile file is reported, never an out-of-memory crash.
+    /// </summary>
+    public long MaxPixels { get; init; } = DefaultMaxPixels;
+
     /// <summary>Threads that decode the files when the dataset opens; 0 for one per processor.</summary>
     public int DecodeThreads { get; init; }
 }

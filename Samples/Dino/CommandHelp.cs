@@ -63,6 +63,7 @@ public static class CommandHelp
         ["--knn-k"] = $"Neighbours of the k-NN evaluation. Default: {Recipe.KnnK}.",
         ["--knn-t"] = $"Temperature of the k-NN's weights. Default: {F(Recipe.KnnTemperature)}.",
         ["--on-unreadable"] = "What a corrupt or unreadable image does: stop (a one-line error naming it) or skip (reported, left out). Default: stop.",
+        ["--max-megapixels"] = "An image larger than this (read from its header, before decoding) is unreadable: reported, then skipped or the run stops (--on-unreadable). Default: 64.",
         ["--max-steps"] = "Stop after this many steps in all, with a checkpoint to --resume from. Default: the whole run.",
         ["--device"] = "cpu, cuda or auto (the GPU when a CUDA driver and device are there). Default: auto.",
         ["--precision"] = "The GPU GEMMs' compute type: fp32, tf32 or bf16. Default: tf32.",

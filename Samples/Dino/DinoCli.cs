@@ -27,7 +27,7 @@ public static class DinoCli
         "  pca             the first 3 principal components of the patch features as RGB: --checkpoint C --image F|--images DIR [--threshold 0] [--no-mask] --out pca.png\n" +
         "  retrieve        the gallery images nearest a query (teacher CLS, cosine), as text and a PNG: --checkpoint C --gallery DIR --query F [--top 8] [--out sheet.png] [--cache FILE]\n" +
         "  export onnx     the teacher backbone as an ONNX model (dynamic batch): --checkpoint C --out F.onnx [--crop N] [--tokens cls|all] [--opset 17]\n" +
-        "  export backbone the teacher backbone under timm/DINO keys (safetensors, for --init-from): --checkpoint C --out F.safetensors\n" +
+        "  export backbone the teacher backbone under timm/DINO keys as safetensors (what train reads to start from it): --checkpoint C --out F.safetensors\n" +
         "  bench step      time whole DINO training steps against PyTorch: --model M --batch B [--local-crops L] [--steps N] [--threads T]\n" +
         "  gpu check       the GPU against the CPU per tensor in fp32/tf32/bf16, and the ViT-S/16 step timed: [--models A,B] [--modes ...] [--json F]\n";
 

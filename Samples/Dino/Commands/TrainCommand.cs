@@ -25,7 +25,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             "--model", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
             "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
             "--student-temp", "--seed", "--threads", "--workers", "--knn-k", "--knn-t", "--on-unreadable", "--max-steps", "--device", "--precision",
-            "--progress",
+            "--progress", "--max-megapixels",
         ],
         flags: ["--no-init-eval"],
         paths: new Dictionary<string, PathKind>
@@ -81,7 +81,10 @@ public sealed class TrainCommand : IDinoModelVisitor
         string runDirectory = _args.Text("--out", Path.Combine("runs", description.Name));
         if (!_args.Has("--out")) CliPaths.RequireOutputDirectory("--out", runDirectory);
         foreach (string file in RunFiles) CliPaths.RequireNotDirectory("--out", Path.Combine(runDirectory, file));
-        var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error);
+        double megapixels = _args.Double("--max-megapixels", ImageFolderOptions.DefaultMaxPixels / 1e6);
+        if (megapixels <= 0) throw new CliException($"train: --max-megapixels takes a positive number, not {_args.Text("--max-megapixels")}");
+        long maxPixels = (long)Math.Min(megapixels * 1e6, long.MaxValue / 2);
+        var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error, maxPixels);
         if (trainSet.Channels != a.Channels)
             throw new CliException($"train: {description.Name} takes {a.Channels}-channel images but the data has {trainSet.Channels} channel(s)");
         // The k-NN sets: --eval-data's when given, else --data's own; none for unlabeled data alone (RankMe still runs).
@@ -89,7 +92,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         IImageDataset? knnTrain = testSet is null ? null : trainSet, knnTest = testSet;
         if (_args.Has("--eval-data"))
         {
-            var (evalTrain, evalTest, evalDescription) = DataLocator.OpenLabelled("train", "--eval-data", _args.Text("--eval-data"), a.Channels, a.GlobalCrop, policy, _error);
+            var (evalTrain, evalTest, evalDescription) = DataLocator.OpenLabelled("train", "--eval-data", _args.Text("--eval-data"), a.Channels, a.GlobalCrop, policy, _error, maxPixels);
             (knnTrain, knnTest) = (new DatasetSample(evalTrain, evalTrain.Count, trainSet.Normalization), new DatasetSample(evalTest, evalTest.Count, trainSet.Normalization));
             dataDescription += $"; k-NN on {evalDescription}";
         }

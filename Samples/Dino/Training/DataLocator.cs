@@ -18,16 +18,17 @@ public static class DataLocator
 
     /// <summary>As <see cref="Open"/>, for a command that needs labels: an unlabeled folder is a one-line error naming <paramref name="option"/>.</summary>
     public static (IImageDataset Train, IImageDataset Test, string Description) OpenLabelled(string command, string option, string? path, int channels, int imageSize,
-        UnreadableImagePolicy policy, System.IO.TextWriter log)
+        UnreadableImagePolicy policy, System.IO.TextWriter log, long maxPixels = ImageFolderOptions.DefaultMaxPixels)
     {
-        var (train, test, description) = Open(path, channels, imageSize, policy, log);
+        var (train, test, description) = Open(path, channels, imageSize, policy, log, maxPixels);
         return test is null
             ? throw new CliException($"{command}: {option} '{path}' is a folder of unlabeled images; this needs labelled data (IDX files, or train/ and val/ class folders)")
             : (train, test, description);
     }
 
     /// <summary>The sets <paramref name="path"/> names; <c>Test</c> is null for a folder of unlabeled images.</summary>
-    public static (IImageDataset Train, IImageDataset? Test, string Description) Open(string? path, int channels, int imageSize, UnreadableImagePolicy policy, System.IO.TextWriter log)
+    public static (IImageDataset Train, IImageDataset? Test, string Description) Open(string? path, int channels, int imageSize, UnreadableImagePolicy policy, System.IO.TextWriter log,
+        long maxPixels = ImageFolderOptions.DefaultMaxPixels)
     {
         string directory = path ?? FindBundled() ?? throw new CliException($"no --data given and the bundled subset '{BundledSubset}' was not found above {Directory.GetCurrentDirectory()}");
         if (!Directory.Exists(directory)) throw new CliException($"--data: no directory '{directory}'");
@@ -43,7 +44,7 @@ public static class DataLocator
             string testRoot = Directory.Exists(Path.Combine(directory, "val")) ? Path.Combine(directory, "val") : Path.Combine(directory, "test");
             var options = new ImageFolderOptions
             {
-                Channels = channels, Height = imageSize, Width = imageSize, UnreadablePolicy = policy,
+                Channels = channels, Height = imageSize, Width = imageSize, UnreadablePolicy = policy, MaxPixels = maxPixels,
                 OnUnreadableImage = image => log.WriteLine($"dino: skipping unreadable image {image}"),
             };
             if (!Directory.Exists(trainRoot) || !Directory.Exists(testRoot))

@@ -96,6 +96,17 @@ public sealed class UnlabeledTrainingTests : IClassFixture<SmallTrainedRun>
         Assert.Equal($"dino: train: --eval-data '{_photos}' is a folder of unlabeled images; this needs labelled data (IDX files, or train/ and val/ class folders)\n", error);
     }
 
+    /// <summary>40 × 36 = 1,440 pixels each: over a 0.001-megapixel limit, the first one stops the run with its path.</summary>
+    [Fact]
+    public void AnImageOverThePixelLimitStopsTheRunWithItsPath()
+    {
+        string folder = _run.NewFolder("limit-run");
+        var (code, _, error) = CliRun.Dino(["train", "--data", _photos, "--max-megapixels", "0.001", "--out", folder, "--device", "cpu"]);
+        Assert.Equal(2, code);
+        Assert.Matches(@"^dino: .*img\d\d\.png: 40 x 36 is 0\.00144 megapixels, over the limit of 0\.001 \(--max-megapixels\)\n$", error);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
     [Fact]
     public void FeaturesOfAnUnlabeledFolderAreItsOneSplit()
     {

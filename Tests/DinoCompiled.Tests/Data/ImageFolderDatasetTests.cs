@@ -117,6 +117,26 @@ public sealed class ImageFolderDatasetTests
         Assert.Equal([0, 1, 1], Enumerable.Range(0, 3).Select(dataset.Label));
     }
 
+    /// <summary>The size comes from the header: an image over the limit is unreadable before any pixel is decoded.</summary>
+    [Fact]
+    public void AnImageOverThePixelLimitIsUnreadable()
+    {
+        using var dir = new TemporaryDirectory();
+        WriteSolid(dir.File("cls/small.png"), 10, 10, new Rgb24(1, 2, 3));
+        WriteSolid(dir.File("cls/large.png"), 40, 30, new Rgb24(4, 5, 6));
+        var reported = new List<UnreadableImage>();
+        var dataset = ImageFolderDataset.Open(dir.Path, new ImageFolderOptions
+        {
+            Height = 8, Width = 8, MaxPixels = 1000, UnreadablePolicy = UnreadableImagePolicy.Skip, OnUnreadableImage = reported.Add,
+        });
+        Assert.Equal(1, dataset.Count);
+        Assert.Equal(dir.File("cls/small.png"), dataset.FilePath(0));
+        Assert.Equal($"{dir.File("cls/large.png")}: 40 x 30 is 0.0012 megapixels, over the limit of 0.001 (--max-megapixels)", Assert.Single(reported).ToString());
+        var stop = Assert.Throws<DatasetException>(() => ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8, MaxPixels = 1000 }));
+        Assert.Equal(dir.File("cls/large.png") + ": 40 x 30 is 0.0012 megapixels, over the limit of 0.001 (--max-megapixels)", stop.Message);
+        Assert.Equal(2, ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8, MaxPixels = 1200 }).Count);
+    }
+
     [Fact]
     public void FolderProblemsNameTheFolder()
     {
