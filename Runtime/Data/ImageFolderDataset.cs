@@ -5,8 +5,13 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace DinoCompiled.Data;
@@ -15,17 +20,22 @@ namespace DinoCompiled.Data;
 /// Images in one sub-folder per class, as torchvision's <c>ImageFolder</c>: classes are the sub-folders sorted by
 /// ordinal name (hidden ones, starting with '.', left out), labels their positions; each class's <c>.jpg</c>,
 /// <c>.jpeg</c> and <c>.png</c> files (any depth, sorted by ordinal path) are its images. Files are decoded with
-/// SixLabors.ImageSharp (JPEG and PNG decoders only), turned into 1 or 3 channels and resized bicubically (as Pillow)
+/// SixLabors.ImageSharp (every format ImageSharp 2.1 decodes: JPEG, PNG, BMP, GIF, TGA, TIFF, WebP; the first frame of an animation), turned into 1 or 3 channels and resized bicubically (as Pillow)
 /// to the size the caller gives. Every file is decoded when the dataset opens, so an unreadable one is found before a
 /// run starts: it stops the opening or is reported and left out (<see cref="UnreadableImagePolicy"/>).
 /// </summary>
 public sealed class ImageFolderDataset : IImageDataset
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png"];
+    /// <summary>The formats read, as messages name them.</summary>
+    public const string FormatNames = "JPEG, PNG, BMP, GIF, TGA, TIFF or WebP";
+
+    /// <summary>The file extensions taken for images (any case).</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga", ".tif", ".tiff", ".webp"];
 
     // Only the two formats the folder may hold, and one thread per decode: the dataset parallelises over files.
     private static readonly Configuration DecoderConfiguration =
-        new(new JpegConfigurationModule(), new PngConfigurationModule()) { MaxDegreeOfParallelism = 1 };
+        new(new JpegConfigurationModule(), new PngConfigurationModule(), new BmpConfigurationModule(), new GifConfigurationModule(),
+            new TgaConfigurationModule(), new TiffConfigurationModule(), new WebpConfigurationModule()) { MaxDegreeOfParallelism = 1 };
 
     [ThreadStatic]
     private static PillowBicubicResampler? t_resampler;
@@ -112,7 +122,7 @@ public sealed class ImageFolderDataset : IImageDataset
                 labels.Add(label);
             }
         }
-        if (files.Count == 0) throw new DatasetException(root, "holds no JPEG or PNG images (.jpg, .jpeg, .png) in its class folders");
+        if (files.Count == 0) throw new DatasetException(root, $"holds no images ({FormatNames}) in its class folders");
         return Decode(root, options, classDirectories.Select(d => Path.GetFileName(d)!).ToArray(), files, labels);
     }
 
@@ -121,19 +131,19 @@ public sealed class ImageFolderDataset : IImageDataset
     /// given: for the commands that look at chosen images (attention maps, retrieval). <paramref name="root"/> names the
     /// set in errors.
     /// </summary>
-    /// <exception cref="DatasetException">No files, a file that is not a JPEG or PNG, or one unreadable under <see cref="UnreadableImagePolicy.Stop"/>.</exception>
+    /// <exception cref="DatasetException">No files, a file that is not an image of <see cref="FormatNames"/>, or one unreadable under <see cref="UnreadableImagePolicy.Stop"/>.</exception>
     public static ImageFolderDataset OpenFiles(string root, IReadOnlyList<string> files, ImageFolderOptions options)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(options), options.Channels, "Images are decoded to 1 or 3 channels.");
-        if (files.Count == 0) throw new DatasetException(root, "holds no JPEG or PNG images (.jpg, .jpeg, .png)");
+        if (files.Count == 0) throw new DatasetException(root, $"holds no images ({FormatNames})");
         foreach (string file in files)
-            if (!IsImageFile(file)) throw new DatasetException(file, "is not a JPEG or PNG image (.jpg, .jpeg, .png)");
+            if (!IsImageFile(file)) throw new DatasetException(file, $"is not an image ({FormatNames}: {string.Join(", ", Extensions)})");
         return Decode(root, options, ["images"], files.ToList(), Enumerable.Repeat(0, files.Count).ToList());
     }
 
-    /// <summary>Every JPEG and PNG under <paramref name="root"/>, recursively, in ordinal path order.</summary>
+    /// <summary>Every image file (<see cref="Extensions"/>) under <paramref name="root"/>, recursively, in ordinal path order.</summary>
     public static IReadOnlyList<string> ImageFilesUnder(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => IsImageFile(f) && !Path.GetFileName(f).StartsWith('.'))
@@ -194,7 +204,7 @@ public sealed class ImageFolderDataset : IImageDataset
     }
 
     private static bool IsImageFile(string path) =>
-        ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+        Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     // Decodes every file (into its place in the cache when there is one); returns each file's failure, or null.
     private static string?[] DecodeAll(List<string> files, ImageFolderOptions options, byte[]? cache)
@@ -228,7 +238,7 @@ public sealed class ImageFolderDataset : IImageDataset
             // The header's size first: nothing is decoded (or allocated) for an image over the limit.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
             var info = Image.Identify(DecoderConfiguration, stream);
-            if (info is null) return "not a JPEG or PNG image";
+            if (info is null) return NotAnImage;
             long size = (long)info.Width * info.Height;
             if (size > maxPixels)
                 return string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -276,9 +286,11 @@ public sealed class ImageFolderDataset : IImageDataset
         }
     }
 
+    private const string NotAnImage = "not an image of a known format (" + FormatNames + ")";
+
     private static string DescribeFailure(Exception e) => e switch
     {
-        UnknownImageFormatException => "not a JPEG or PNG image",
+        UnknownImageFormatException => NotAnImage,
         InvalidImageContentException => "corrupt image data: " + FirstLine(e.Message),
         ImageFormatException => "cannot be decoded: " + FirstLine(e.Message),
         FileNotFoundException or DirectoryNotFoundException => "no such file",

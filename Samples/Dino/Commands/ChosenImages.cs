@@ -11,7 +11,7 @@ using DinoCompiled.Training;
 namespace DinoCompiled.Cli;
 
 /// <summary>
-/// The images a looking command (<c>attention</c>, <c>pca</c>) works on: <c>--image F</c> or every JPEG and PNG under
+/// The images a looking command (<c>attention</c>, <c>pca</c>) works on: <c>--image F</c> or every image under
 /// <c>--images DIR</c>, decoded at the model's global crop with its channels, normalized with <c>--mean</c>/<c>--std</c>
 /// (comma-separated per channel; default ImageNet's, as the reference's visualizations use).
 /// </summary>
@@ -29,7 +29,7 @@ public static class ChosenImages
         if (args.Has("--image") == args.Has("--images")) throw new CliException($"{command}: give one of --image FILE or --images DIR");
         string root = args.Has("--image") ? args.Text("--image") : args.Text("--images");
         IReadOnlyList<string> files = args.Has("--image") ? [root] : ImageFolderDataset.ImageFilesUnder(root);
-        if (files.Count == 0) throw new CliException($"{command}: --images: '{root}' holds no JPEG or PNG images (.jpg, .jpeg, .png)");
+        if (files.Count == 0) throw new CliException($"{command}: --images: '{root}' holds no images ({ImageFolderDataset.FormatNames})");
         if (limit is int most && files.Count > most) files = files.Take(most).ToArray();
         var normalization = Statistics(command, args, channels);
         try

@@ -55,7 +55,7 @@ public sealed class RetrieveCommand : IDinoModelVisitor
         int d = extractor.Dimension;
 
         var files = ImageFolderDataset.ImageFilesUnder(galleryRoot);
-        if (files.Count == 0) throw new CliException($"retrieve: --gallery: '{galleryRoot}' holds no JPEG or PNG images (.jpg, .jpeg, .png)");
+        if (files.Count == 0) throw new CliException($"retrieve: --gallery: '{galleryRoot}' holds no images ({DinoCompiled.Data.ImageFolderDataset.FormatNames})");
         var gallery = Open(galleryRoot, files, a);
         string cache = _args.Text("--cache", DefaultCachePath(galleryRoot));
         string key = GalleryFeatureCache.Key(checkpoint, files, $"{TModel.Description.Name} crop {a.GlobalCrop} {gallery.Normalization}");

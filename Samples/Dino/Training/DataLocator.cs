@@ -51,7 +51,7 @@ public static class DataLocator
             {
                 var files = ImageFolderDataset.ImageFilesUnder(directory);
                 if (files.Count == 0)
-                    throw new CliException($"--data: '{directory}' holds no Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz]), no train/ and val/ (or test/) image folders and no JPEG or PNG images");
+                    throw new CliException($"--data: '{directory}' holds no Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz]), no train/ and val/ (or test/) image folders and no images ({ImageFolderDataset.FormatNames})");
                 var unlabeled = ImageFolderDataset.OpenFiles(directory, files, options);
                 // Photos of the user's own are not ImageNet: their own statistics, as DINO's normalization intends.
                 var measured = NormalizationStatistics.Measure(unlabeled, NormalizationSample);

@@ -91,7 +91,7 @@ public sealed class ImageFolderDatasetTests
         using var dir = FolderWithBrokenFiles();
         var error = Assert.Throws<DatasetException>(() => ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8 }));
         Assert.Equal(dir.File("cls_a/broken.jpg"), error.FilePath);
-        Assert.Equal($"{dir.File("cls_a/broken.jpg")}: not a JPEG or PNG image", error.Message);
+        Assert.Equal($"{dir.File("cls_a/broken.jpg")}: not an image of a known format (JPEG, PNG, BMP, GIF, TGA, TIFF or WebP)", error.Message);
     }
 
     [Fact]
@@ -110,11 +110,51 @@ public sealed class ImageFolderDatasetTests
         Assert.Equal(3, dataset.Count);
         Assert.Equal([dir.File("cls_a/broken.jpg"), dir.File("cls_b/corrupt.png")], reported.Select(r => r.Path));
         Assert.Equal(reported, dataset.UnreadableImages);
-        Assert.Equal("not a JPEG or PNG image", reported[0].Reason);
+        Assert.Equal("not an image of a known format (JPEG, PNG, BMP, GIF, TGA, TIFF or WebP)", reported[0].Reason);
         Assert.StartsWith("corrupt image data: ", reported[1].Reason);
         Assert.All(reported, r => Assert.DoesNotContain('\n', r.ToString()));
         Assert.Equal([dir.File("cls_a/good.png"), dir.File("cls_b/good1.jpg"), dir.File("cls_b/good2.png")], Enumerable.Range(0, 3).Select(dataset.FilePath));
         Assert.Equal([0, 1, 1], Enumerable.Range(0, 3).Select(dataset.Label));
+    }
+
+    /// <summary>
+    /// Every format ImageSharp 2.1 reads decodes to the pixels of the same picture as PNG: BMP, GIF (four colours, so
+    /// its palette is exact), TGA, TIFF, lossless WebP, a 16-bit PNG (each value v stored as 257·v) and RGBA (alpha dropped).
+    /// </summary>
+    [Fact]
+    public void EveryFormatDecodesToThePixelsOfThePng()
+    {
+        using var dir = new TemporaryDirectory();
+        Rgb24[] colours = [new(200, 30, 40), new(10, 220, 90), new(60, 70, 250), new(255, 255, 0)];
+        using var picture = new Image<Rgb24>(12, 10);
+        picture.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < 10; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < 12; x++) row[x] = colours[(x / 3 + y / 2) % 4];
+            }
+        });
+        Directory.CreateDirectory(dir.File("cls"));
+        picture.SaveAsPng(dir.File("cls/a.png"));
+        picture.SaveAsBmp(dir.File("cls/b.bmp"));
+        picture.SaveAsGif(dir.File("cls/c.gif"));
+        picture.SaveAsTga(dir.File("cls/d.tga"));
+        picture.SaveAsTiff(dir.File("cls/e.tiff"));
+        picture.Save(dir.File("cls/f.webp"), new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless });
+        using (var deep = picture.CloneAs<Rgb48>()) deep.SaveAsPng(dir.File("cls/g.png"), new SixLabors.ImageSharp.Formats.Png.PngEncoder { BitDepth = SixLabors.ImageSharp.Formats.Png.PngBitDepth.Bit16 });
+        using (var alpha = picture.CloneAs<Rgba32>()) alpha.SaveAsPng(dir.File("cls/h.png"));
+
+        var dataset = ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8 });
+        Assert.Equal(8, dataset.Count);
+        var png = new byte[3 * 64];
+        var other = new byte[3 * 64];
+        dataset.ReadImage(0, png);
+        for (int i = 1; i < dataset.Count; i++)
+        {
+            dataset.ReadImage(i, other);
+            Assert.True(png.AsSpan().SequenceEqual(other), $"{Path.GetFileName(dataset.FilePath(i))} decodes to other pixels than the PNG");
+        }
     }
 
     /// <summary>The size comes from the header: an image over the limit is unreadable before any pixel is decoded.</summary>
@@ -147,7 +187,7 @@ public sealed class ImageFolderDatasetTests
             Assert.Throws<DatasetException>(() => ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8 })).Message);
         Directory.CreateDirectory(dir.File("only"));
         File.WriteAllText(dir.File("only/readme.md"), "#");
-        Assert.Equal($"{dir.Path}: holds no JPEG or PNG images (.jpg, .jpeg, .png) in its class folders",
+        Assert.Equal($"{dir.Path}: holds no images (JPEG, PNG, BMP, GIF, TGA, TIFF or WebP) in its class folders",
             Assert.Throws<DatasetException>(() => ImageFolderDataset.Open(dir.Path, new ImageFolderOptions { Height = 8, Width = 8 })).Message);
         File.WriteAllBytes(dir.File("only/bad.png"), [1, 2, 3]);
         Assert.Equal($"{dir.Path}: none of its 1 images could be read",
