@@ -41,7 +41,7 @@ public sealed class PcaCommand : IDinoModelVisitor
         var a = TModel.Description.Architecture;
         CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
         double threshold = 0;
-        if (_args.Has("--threshold") && !double.TryParse(_args.Text("--threshold"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out threshold))
+        if (_args.Has("--threshold") && (!double.TryParse(_args.Text("--threshold"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out threshold) || !double.IsFinite(threshold)))
             throw new CliException($"pca: --threshold takes a number (standard deviations of the first component), not '{_args.Text("--threshold")}'");
         using var teacher = CheckpointModel.LoadTeacher<TModel>(_args.Text("--checkpoint"));
         var images = ChosenImages.Open("pca", _args, a.Channels, a.GlobalCrop, MaxImages);

@@ -79,6 +79,20 @@ public sealed class AttentionCommandTests : IClassFixture<SmallTrainedRun>
         Assert.False(File.Exists(output));
     }
 
+    [Theory]
+    [InlineData("many")]
+    [InlineData("NaN")]
+    public void APcaThresholdThatIsNotAFiniteNumberIsOneLine(string value)
+    {
+        string image = Path.Combine(_run.NewFolder("one"), "a.png");
+        using (var gray = new Image<L8>(28, 28)) gray.SaveAsPng(image);
+        string output = Path.Combine(_run.NewFolder("bad"), "pca.png");
+        var (code, _, error) = CliRun.Dino(["pca", "--checkpoint", _run.Checkpoint, "--image", image, "--threshold", value, "--out", output]);
+        Assert.Equal(2, code);
+        Assert.Equal($"dino: pca: --threshold takes a number (standard deviations of the first component), not '{value}'\n", error);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void NeitherOrBothImageOptionsIsOneLine()
     {
