@@ -77,4 +77,15 @@ public sealed record TrainingOptions
 
     /// <summary>The peak learning rate for <see cref="BatchSize"/>: base × batch / 256.</summary>
     public double ScaledLearningRate => LearningRate * BatchSize / 256.0;
+
+    /// <summary>The options of a preset; change any of them with <c>with { ... }</c>.</summary>
+    public static TrainingOptions For(TrainingPreset preset) => preset switch
+    {
+        TrainingPreset.Standard => new TrainingOptions(),
+        TrainingPreset.SmallData => new TrainingOptions
+        {
+            TeacherMomentum = 0.99, LearningRate = 1e-3, WarmupTeacherTemperature = 0.04, TeacherTemperature = 0.07, WarmupTeacherTemperatureEpochs = 2,
+        },
+        _ => throw new System.ArgumentOutOfRangeException(nameof(preset), preset, "not a training preset"),
+    };
 }

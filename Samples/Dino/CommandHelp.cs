@@ -13,6 +13,7 @@ namespace DinoCompiled.Cli;
 public static class CommandHelp
 {
     private static readonly TrainingOptions Recipe = new();
+    private static readonly TrainingOptions SmallData = TrainingOptions.For(TrainingPreset.SmallData);
 
     /// <summary>One line per command.</summary>
     public static readonly IReadOnlyDictionary<string, string> Commands = new Dictionary<string, string>
@@ -42,6 +43,9 @@ public static class CommandHelp
         ["--model"] = "The zoo model to train ('dino models' lists them). Default: fmnist-tiny.",
         ["--data"] = "IDX files (Fashion-MNIST/MNIST), an image folder with train/ and val/ (or test/) class folders, or a folder of unlabeled images (recursive; normalization measured on a sample). Default: the bundled Fashion-MNIST subset.",
         ["--eval-data"] = "Labelled data for the k-NN evaluation, as for --data (IDX or class folders), normalized as the training images. Default: --data's own labels; none for unlabeled data (RankMe is reported either way).",
+        ["--preset"] = "The defaults the other options start from: standard (the reference's recipe, the defaults below) or small-data (for thousands to a few " +
+                       $"hundred thousand images: --momentum-teacher {F(SmallData.TeacherMomentum)}, --lr {F(SmallData.LearningRate)}, teacher temperature " +
+                       $"{F(SmallData.WarmupTeacherTemperature)} rising to {F(SmallData.TeacherTemperature)} over {SmallData.WarmupTeacherTemperatureEpochs} epochs). Default: standard.",
         ["--epochs"] = $"Epochs. Default: {Recipe.Epochs}.",
         ["--batch"] = $"Images per step. Default: {Recipe.BatchSize}.",
         ["--local-crops"] = $"Local crops per image, besides the 2 global ones. Default: {Recipe.LocalCrops}.",

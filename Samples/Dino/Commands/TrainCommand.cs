@@ -25,7 +25,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             "--model", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
             "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
             "--student-temp", "--seed", "--threads", "--workers", "--knn-k", "--knn-t", "--on-unreadable", "--max-steps", "--device", "--precision",
-            "--progress", "--max-megapixels",
+            "--progress", "--max-megapixels", "--preset",
         ],
         flags: ["--no-init-eval"],
         paths: new Dictionary<string, PathKind>
@@ -69,7 +69,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         _options = ReadOptions();
         if (_args.Has("--init-from") && _args.Has("--resume"))
             throw new CliException("train: give --init-from (new run from pretrained weights) or --resume (continue a run), not both");
-        CpuParallel.ThreadCount = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
+        int threads = _args.Int("--threads", Environment.ProcessorCount, minimum: 1);
         int workers = _args.Int("--workers", 2, minimum: 1);
         var policy = _args.Text("--on-unreadable", "stop") switch
         {
@@ -83,45 +83,31 @@ public sealed class TrainCommand : IDinoModelVisitor
         foreach (string file in RunFiles) CliPaths.RequireNotDirectory("--out", Path.Combine(runDirectory, file));
         double megapixels = _args.Double("--max-megapixels", ImageFolderOptions.DefaultMaxPixels / 1e6);
         if (megapixels <= 0) throw new CliException($"train: --max-megapixels takes a positive number, not {_args.Text("--max-megapixels")}");
-        long maxPixels = (long)Math.Min(megapixels * 1e6, long.MaxValue / 2);
-        var (trainSet, testSet, dataDescription) = DataLocator.Open(_args.Has("--data") ? _args.Text("--data") : null, a.Channels, a.GlobalCrop, policy, _error, maxPixels);
-        if (trainSet.Channels != a.Channels)
-            throw new CliException($"train: {description.Name} takes {a.Channels}-channel images but the data has {trainSet.Channels} channel(s)");
-        // The k-NN sets: --eval-data's when given, else --data's own; none for unlabeled data alone (RankMe still runs).
-        // Evaluation images are normalized as the training images are, whatever set they come from.
-        IImageDataset? knnTrain = testSet is null ? null : trainSet, knnTest = testSet;
-        if (_args.Has("--eval-data"))
+        string data = _args.Has("--data") ? _args.Text("--data") : DataLocator.Bundled();
+        string? evalData = _args.Has("--eval-data") ? _args.Text("--eval-data") : null;
+        var runOptions = new DinoTrainerOptions
         {
-            var (evalTrain, evalTest, evalDescription) = DataLocator.OpenLabelled("train", "--eval-data", _args.Text("--eval-data"), a.Channels, a.GlobalCrop, policy, _error, maxPixels);
-            (knnTrain, knnTest) = (new DatasetSample(evalTrain, evalTrain.Count, trainSet.Normalization), new DatasetSample(evalTest, evalTest.Count, trainSet.Normalization));
-            dataDescription += $"; k-NN on {evalDescription}";
-        }
-
-        var config = new MultiCropConfig
-        {
-            GlobalSize = a.GlobalCrop, LocalSize = a.LocalCrop, LocalCount = _options.LocalCrops, Normalization = trainSet.Normalization,
-            GlobalScale = new SamplingRange(_options.GlobalCropsScale.Min, _options.GlobalCropsScale.Max),
-            LocalScale = new SamplingRange(_options.LocalCropsScale.Min, _options.LocalCropsScale.Max),
+            Data = data, EvaluationData = evalData, RunFolder = runDirectory, Recipe = _options,
+            InitializeFrom = _args.Has("--init-from") ? _args.Text("--init-from") : null,
+            ResumeFrom = _args.Has("--resume") ? _args.Text("--resume") : null,
+            EvaluateInitialization = !_args.Has("--no-init-eval"),
+            MaxSteps = _args.Has("--max-steps") ? _args.Int("--max-steps", 0, minimum: 1) : long.MaxValue,
+            Threads = threads, DataWorkers = workers, OnUnreadable = policy,
+            MaxPixels = (long)Math.Min(megapixels * 1e6, long.MaxValue / 2), OpenCheckpointFile = _openCheckpointFile,
         };
-        using var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, _options.BatchSize, _options.Seed, workers, prefetchDepth: 3));
-        if (batches.IterationsPerEpoch == 0)
-            throw new CliException($"train: {trainSet.Count} training images make no full batch of {_options.BatchSize}");
-        // Without labels, the evaluation reads only RankMe's fixed sample of the training images.
-        using var trainImages = new LoaderEvaluationImages(knnTrain ?? new DatasetSample(trainSet, TrainingSession<TModel>.RankMeSample), a.GlobalCrop, 256, workers);
-        using var testImages = knnTest is null ? null : new LoaderEvaluationImages(knnTest, a.GlobalCrop, 256, workers);
-        _output.WriteLine($"dino train: {description.Name} on {dataDescription}");
-        _output.WriteLine($"  {_options.Epochs} epochs x {batches.IterationsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
-                          $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {CpuParallel.ThreadCount} threads, {workers} data workers");
+        using var run = Open<TModel>(runOptions);
+        var console = new TrainingConsole(_output, _error, _progress, run.HasLabels);
+        _output.WriteLine($"dino train: {description.Name} on {run.DataDescription}");
+        _output.WriteLine($"  {_options.Epochs} epochs x {run.StepsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
+                          $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {threads} threads, {workers} data workers");
         _output.WriteLine($"  run folder {Path.GetFullPath(runDirectory)}");
-        using var trainer = new Trainer<TModel>(_options, batches.IterationsPerEpoch);
-        if (_args.Has("--init-from")) InitializeFrom<TModel>(_args.Text("--init-from"), trainer);
-        trainer.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
-            batches.IterationsPerEpoch, trainer.Student.Span, _output);
-        var callbacks = new TrainingConsole<TModel>(trainer, _options, runDirectory, _output, trainImages, testImages, _progress, _openCheckpointFile);
+        if (run.Initialization is { } report)
+            _output.WriteLine($"  backbone initialized from {runOptions.InitializeFrom} ({report.Source}, {report.Tensors} tensors" +
+                              (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
+                              (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
+        run.Engine.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
+            run.StepsPerEpoch, run.Engine.Student.Span, _output);
 
-        if (_args.Has("--resume")) callbacks.Resume(_args.Text("--resume"));
-        var session = new TrainingSession<TModel>(trainer, _options, batches, trainImages, testImages, callbacks);
-        long maxSteps = _args.Has("--max-steps") ? _args.Int("--max-steps", 0, minimum: 1) : long.MaxValue;
         using var interrupt = new CancellationTokenSource();
         // The first Ctrl+C finishes the step in flight and writes a checkpoint to resume from; a second one kills.
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -129,20 +115,20 @@ public sealed class TrainCommand : IDinoModelVisitor
             if (interrupt.IsCancellationRequested) return;
             e.Cancel = true;
             interrupt.Cancel();
-            _progress.Clear();
+            console.Clear();
             _error.WriteLine("dino: stopping after this step and writing a checkpoint (Ctrl+C again to kill)");
         };
         Console.CancelKeyPress += onCancel;
         try
         {
-            var reports = session.Run(evaluateInitialization: !_args.Has("--no-init-eval"), maxSteps, interrupt.Token);
-            callbacks.Summarize(reports);
-            if (session.Stopped)
-                _output.WriteLine($"stopped at step {trainer.Step} of {(long)_options.Epochs * batches.IterationsPerEpoch}; " +
-                                  $"continue with the same options and --resume {callbacks.CheckpointPath}");
+            var result = run.Run(console, interrupt.Token);
+            console.Summarize(result, runDirectory);
+            if (result.Stopped)
+                _output.WriteLine($"stopped at step {result.Steps} of {run.TotalSteps}; continue with the same options and --resume {result.CheckpointPath}");
         }
-        catch (TrainingDivergedException exception)
+        catch (Exception exception) when (exception is DinoTrainingException or TrainingDivergedException)
         {
+            console.Clear();
             throw new CliException("train: " + exception.Message);
         }
         finally
@@ -151,31 +137,37 @@ public sealed class TrainCommand : IDinoModelVisitor
         }
     }
 
-    /// <summary>
-    /// The student's backbone from pretrained weights; the teacher starts as a copy of the student, as in any new run.
-    /// The head keeps its initialization (the released backbones carry none).
-    /// </summary>
-    private void InitializeFrom<TModel>(string path, Trainer<TModel> trainer) where TModel : ICompiledDinoModel
+    /// <summary>The run, with its errors as one-line command-line errors naming the option whose path failed.</summary>
+    private static DinoTrainer<TModel> Open<TModel>(DinoTrainerOptions options) where TModel : ICompiledDinoModel
     {
-        var description = TModel.Description;
-        PretrainedBackboneReport report;
         try
         {
-            report = PretrainedBackbone.Load(path, description.Parameters, trainer.Student.Span, description.Name);
+            return new DinoTrainer<TModel>(options);
         }
-        catch (CheckpointException exception)
+        catch (DatasetException exception)
+        {
+            throw new CliException(exception.FilePath == options.Data ? "--data: " + exception.Message
+                : exception.FilePath == options.EvaluationData ? "--eval-data: " + exception.Message : exception.Message);
+        }
+        catch (DinoTrainingException exception) when (options.InitializeFrom is not null && exception.InnerException is CheckpointException)
         {
             throw new CliException("train: --init-from " + exception.Message);
         }
-        trainer.Student.Span.CopyTo(trainer.Teacher.Span);
-        _output.WriteLine($"  backbone initialized from {path} ({report.Source}, {report.Tensors} tensors" +
-                          (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
-                          (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
+        catch (DinoTrainingException exception)
+        {
+            throw new CliException("train: " + exception.Message);
+        }
     }
 
     private TrainingOptions ReadOptions()
     {
-        var d = new TrainingOptions();
+        // The preset gives the defaults; every flag given overrides its value.
+        var d = TrainingOptions.For(_args.Text("--preset", "standard") switch
+        {
+            "standard" => TrainingPreset.Standard,
+            "small-data" => TrainingPreset.SmallData,
+            var other => throw new CliException($"train: --preset takes 'standard' or 'small-data', not '{other}'"),
+        });
         return new TrainingOptions
         {
             Epochs = _args.Int("--epochs", d.Epochs, minimum: 1),

@@ -69,7 +69,7 @@ public sealed class TrainCommandDeterminismTests : IDisposable
         byte[] before = File.ReadAllBytes(checkpoint);
         (code, _, error) = Dino([.. Arguments("seeded", "--resume", checkpoint), "--seed", "8"]);
         Assert.Equal(2, code);
-        Assert.Matches(@"^dino: train: .*checkpoint\.safetensors was trained with --seed 7; resume it with the same seed", error);
+        Assert.Matches(@"^dino: train: .*checkpoint\.safetensors was trained with seed 7, not 8; resume it with the same seed", error);
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.True(File.ReadAllBytes(checkpoint).SequenceEqual(before));
     }

@@ -93,7 +93,7 @@ public sealed class UnlabeledTrainingTests : IClassFixture<SmallTrainedRun>
         string folder = _run.NewFolder("bad-eval-data");
         var (code, _, error) = CliRun.Dino(["train", "--data", _run.Data, "--eval-data", _photos, "--out", folder, "--device", "cpu"]);
         Assert.Equal(2, code);
-        Assert.Equal($"dino: train: --eval-data '{_photos}' is a folder of unlabeled images; this needs labelled data (IDX files, or train/ and val/ class folders)\n", error);
+        Assert.Equal($"dino: --eval-data: {_photos}: a folder of unlabeled images; the k-NN evaluation needs labelled data (IDX files, or train/ and val/ class folders)\n", error);
     }
 
     /// <summary>40 × 36 = 1,440 pixels each: over a 0.001-megapixel limit, the first one stops the run with its path.</summary>

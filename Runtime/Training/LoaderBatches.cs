@@ -1,8 +1,7 @@
 using DinoCompiled.Compiled;
 using DinoCompiled.Data;
-using DinoCompiled.Training;
 
-namespace DinoCompiled.Cli;
+namespace DinoCompiled.Training;
 
 /// <summary>
 /// The trainer's batch source over a <see cref="MultiCropLoader"/>. The loader's order is a function of (seed, epoch,
@@ -13,16 +12,20 @@ public sealed unsafe class LoaderBatches : ITrainingBatches
     private readonly MultiCropLoader _loader;
     private MultiCropBatch? _current;
 
+    /// <summary>Batches of <paramref name="loader"/>, which this object owns.</summary>
     public LoaderBatches(MultiCropLoader loader) => _loader = loader;
 
+    /// <inheritdoc/>
     public int IterationsPerEpoch => _loader.BatchesPerEpoch;
 
+    /// <inheritdoc/>
     public void Seek(int epoch, int batchInEpoch)
     {
         ReleaseCurrent();
         _loader.StartEpoch(epoch, batchInEpoch);
     }
 
+    /// <inheritdoc/>
     public (Ptr GlobalCrops, Ptr LocalCrops) Next()
     {
         ReleaseCurrent();
@@ -31,6 +34,7 @@ public sealed unsafe class LoaderBatches : ITrainingBatches
         return (new Ptr(batch.GlobalCrops), new Ptr(batch.LocalCrops));
     }
 
+    /// <summary>Stops the loader's workers and frees its buffers.</summary>
     public void Dispose()
     {
         ReleaseCurrent();
