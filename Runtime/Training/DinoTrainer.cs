@@ -41,7 +41,7 @@ public sealed class DinoTrainer<TModel> : IDisposable where TModel : ICompiledDi
     private IProgress<TrainingProgress>? _progress;
     private bool _resumed;
 
-    /// <summary>Opens the data and prepares the run; nothing is trained or written until <see cref="Run"/>.</summary>
+    /// <summary>Opens the data and prepares the run (creating the run folder); nothing is trained and no file written until <see cref="Run"/>.</summary>
     /// <exception cref="ArgumentException">An option out of range.</exception>
     /// <exception cref="DatasetException">The data is missing, malformed, or (with <see cref="UnreadableImagePolicy.Stop"/>) holds an unreadable image.</exception>
     /// <exception cref="DinoTrainingException">The data does not fit the model or the batch, or the pretrained weights do not fit it.</exception>
@@ -91,13 +91,13 @@ public sealed class DinoTrainer<TModel> : IDisposable where TModel : ICompiledDi
             LocalScale = new SamplingRange(recipe.LocalCropsScale.Min, recipe.LocalCropsScale.Max),
         };
         int workers = options.DataWorkers;
+        if (trainSet.Count < recipe.BatchSize)
+            throw new DinoTrainingException($"{trainSet.Count} training images make no full batch of {recipe.BatchSize}");
         var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, recipe.BatchSize, recipe.Seed, workers, prefetchDepth: 3));
         LoaderEvaluationImages? trainImages = null, testImages = null;
         Trainer<TModel>? engine = null;
         try
         {
-            if (batches.IterationsPerEpoch == 0)
-                throw new DinoTrainingException($"{trainSet.Count} training images make no full batch of {recipe.BatchSize}");
             // Without labels, the evaluation reads only RankMe's fixed sample of the training images.
             trainImages = new LoaderEvaluationImages(knnTrain ?? new DatasetSample(trainSet, TrainingSession<TModel>.RankMeSample), a.GlobalCrop, EvaluationBatch, workers);
             testImages = knnTest is null ? null : new LoaderEvaluationImages(knnTest, a.GlobalCrop, EvaluationBatch, workers);

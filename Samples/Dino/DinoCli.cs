@@ -19,7 +19,7 @@ public static class DinoCli
         "commands:\n" +
         "  inspect MODEL   the compiled model: parameters, FLOPs, CPU and GPU memory plans; [--gpu h100|h200 --batch N --locals L] predicts a step\n" +
         "  models          the models in the zoo\n" +
-        "  train           train DINO on the CPU and report k-NN accuracy: [--model M] [--data DIR] [--epochs N] [--batch B] ... (see README)\n" +
+        "  train           train DINO and report k-NN accuracy: [--model M] [--models DLL] [--data DIR] [--preset small-data] [--epochs N] [--batch B] ... (see README)\n" +
         "  eval knn        weighted k-NN of a checkpoint's teacher: --checkpoint C [--data D] [--k 20] [--t 0.07]\n" +
         "  eval linear     a linear probe on the teacher's features: --checkpoint C [--data D] [--last-blocks 4] [--avgpool] [--optimizer sgd|adamw] [--epochs 100] [--lrs L,...] [--out probe.safetensors]\n" +
         "  features        teacher features as .npy: --checkpoint C [--data D] --split train|test [--tokens cls|patch|all] [--blocks 9,10,11] --out F.npy\n" +

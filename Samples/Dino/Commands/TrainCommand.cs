@@ -31,7 +31,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         paths: new Dictionary<string, PathKind>
         {
             ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputDirectory, ["--resume"] = PathKind.InputFile,
-            ["--init-from"] = PathKind.InputFile, ["--eval-data"] = PathKind.InputDirectory,
+            ["--init-from"] = PathKind.InputFile, ["--eval-data"] = PathKind.InputDirectory, ["--models"] = PathKind.InputFile,
         });
 
     /// <summary>The files a run writes in its run folder (checkpoint, metrics, plot): none may be a directory.</summary>
@@ -57,8 +57,14 @@ public sealed class TrainCommand : IDinoModelVisitor
     {
         var options = CommandOptions.Parse(Spec, args);
         var command = new TrainCommand(options, output, error, openCheckpointFile);
-        var model = ModelResolver.Resolve(options.Text("--model", "fmnist-tiny"));
-        ModelZoo.Visit(model.Name, command);
+        if (options.Has("--models"))
+        {
+            // A user's own compiled models: the model named, or the assembly's only one.
+            var assembly = ModelAssembly.Load(options.Text("--models"));
+            assembly.Visit(assembly.Resolve(options.Has("--model") ? options.Text("--model") : null), command);
+        }
+        else
+            ModelZoo.Visit(ModelResolver.Resolve(options.Text("--model", "fmnist-tiny")).Name, command);
         return DinoCli.Success;
     }
 
@@ -105,7 +111,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             _output.WriteLine($"  backbone initialized from {runOptions.InitializeFrom} ({report.Source}, {report.Tensors} tensors" +
                               (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
                               (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
-        run.Engine.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), description.Name, _options,
+        run.Engine.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), typeof(TModel), _options,
             run.StepsPerEpoch, run.Engine.Student.Span, _output);
 
         using var interrupt = new CancellationTokenSource();

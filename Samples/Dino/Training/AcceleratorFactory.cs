@@ -1,6 +1,7 @@
 using System;
 using DinoCompiled.Cuda;
-using DinoCompiled.Models;
+using System.Reflection;
+using DinoCompiled.Compiled;
 using DinoCompiled.Training;
 
 namespace DinoCompiled.Cli;
@@ -28,7 +29,7 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
     }
 
     /// <summary>The accelerator for <paramref name="device"/> ("cpu", "cuda" or "auto"), or null to train on the CPU.</summary>
-    public static ITrainingAccelerator? Create(string device, string precisionText, string modelName, TrainingOptions options, int iterationsPerEpoch,
+    public static ITrainingAccelerator? Create(string device, string precisionText, Type model, TrainingOptions options, int iterationsPerEpoch,
         ReadOnlySpan<float> initialStudent, System.IO.TextWriter log)
     {
         if (device == "cpu") return null;
@@ -44,7 +45,10 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         var factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray());
         try
         {
-            if (!CudaModelZoo.Visit(modelName, factory)) throw new CliException($"train: {modelName} has no CUDA module");
+            // Every class the generator compiles declares ICudaDinoModel (its CUDA module and schedules): a zoo model or a
+            // user's own from --models alike. Its type is known here only at run time, hence the generic call by reflection.
+            if (!typeof(ICudaDinoModel).IsAssignableFrom(model)) throw new CliException($"train: {model.Name} has no CUDA module");
+            typeof(AcceleratorFactory).GetMethod(nameof(Visit))!.MakeGenericMethod(model).Invoke(factory, BindingFlags.DoNotWrapExceptions, null, null, null);
         }
         catch
         {
