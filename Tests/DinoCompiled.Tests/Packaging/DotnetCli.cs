@@ -81,7 +81,14 @@ internal static class DotnetCli
         return output;
     }
 
+    /// <summary>The dotnet executable itself, links resolved: its folder is the installation DOTNET_ROOT must name (/usr/bin/dotnet is a link).</summary>
     private static string? Find()
+    {
+        string? found = FindOnHostOrPath();
+        return found is null ? null : new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found;
+    }
+
+    private static string? FindOnHostOrPath()
     {
         // The test host normally runs under the dotnet muxer itself; otherwise the SDK names it in DOTNET_HOST_PATH.
         string? process = Environment.ProcessPath;
