@@ -6,9 +6,10 @@ namespace DinoCompiled.Tests.Checkpoints;
 /// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose.</summary>
 internal sealed class TemporaryDirectory : IDisposable
 {
-    public TemporaryDirectory()
+    /// <summary>Creates the directory; <paramref name="prefix"/> starts its name, to tell whose a leftover one is.</summary>
+    public TemporaryDirectory(string prefix = "dino-checkpoints-")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dino-checkpoints-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
