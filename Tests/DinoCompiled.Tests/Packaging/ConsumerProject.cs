@@ -5,7 +5,7 @@ namespace DinoCompiled.Tests.Packaging;
 /// <summary>
 /// A user's own console project, outside the repository: the csproj of <c>dotnet new console</c> plus one
 /// PackageReference to DinoCompiled, a model of its own (not one of the zoo's, so the generator must compile it there),
-/// and a Program that prints what the generator compiled and trains three steps on random crops.
+/// and a Program that prints what the generator compiled and trains three steps on a folder of images through DinoTrainer.
 /// </summary>
 internal static class ConsumerProject
 {
@@ -91,13 +91,12 @@ internal static class ConsumerProject
         """;
 
     /// <summary>
-    /// Prints the generator's constants and the parameter table's counts, then trains; the training is the one block
-    /// marked below, to be replaced by the higher-level training API once there is one.
+    /// Prints the generator's constants and the parameter table's counts, then trains three steps on the images of the
+    /// folder its first argument names (a stop at MaxSteps writes a checkpoint).
     /// </summary>
     private const string Program = """
         using System.Globalization;
         using Consumer;
-        using DinoCompiled.Compiled;
         using DinoCompiled.Training;
 
         var parameters = TinyRgb.Description.Parameters;
@@ -105,25 +104,17 @@ internal static class ConsumerProject
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"parameters backbone {parameters.BackboneCount} head {parameters.HeadCount} total {parameters.TotalCount} generated {TinyRgb.BackboneParameterCount + TinyRgb.HeadParameterCount}"));
 
-        // --- Training: three DINO steps on random crops, normalized (mean 0, std 1) as real images would be. ---
-        var options = new TrainingOptions { Epochs = 1, BatchSize = 2, LocalCrops = 2, Seed = 1 };
-        var a = TinyRgb.Description.Architecture;
-        using var trainer = new Trainer<TinyRgb>(options, iterationsPerEpoch: 3);
-        // Crop-major: every image's first global crop, then every image's second; the local crops likewise.
-        using var global = new NativeBuffer(2L * options.BatchSize * a.Channels * a.GlobalCrop * a.GlobalCrop);
-        using var local = new NativeBuffer((long)options.LocalCrops * options.BatchSize * a.Channels * a.LocalCrop * a.LocalCrop);
-        var random = new Random(7);
-        for (int step = 0; step < 3; step++)
+        // --- Training: three DINO steps on the folder of images given, through the training API. ---
+        using var trainer = new DinoTrainer<TinyRgb>(new DinoTrainerOptions
         {
-            foreach (var crops in new[] { global, local })
-            {
-                var span = crops.Span;
-                for (int i = 0; i < span.Length; i++)
-                    span[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-            }
-            var report = trainer.TrainStep(global.Ptr, local.Ptr);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {report.Step} loss {report.Loss:R}"));
-        }
+            Data = args[0], RunFolder = "run", MaxSteps = 3, EvaluateInitialization = false,
+            Recipe = TrainingOptions.For(TrainingPreset.SmallData) with { Epochs = 1, BatchSize = 2, LocalCrops = 2, Seed = 1 },
+        });
+        var result = trainer.Run(new ImmediateProgress<TrainingProgress>(p =>
+        {
+            if (p.StepReport is { } report) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {report.Step} loss {report.Loss:R}"));
+        }));
+        Console.WriteLine($"stopped at step {result.Steps}: {result.Stopped}, checkpoint {File.Exists(result.CheckpointPath)}");
         // --- End of training. ---
         """;
 }

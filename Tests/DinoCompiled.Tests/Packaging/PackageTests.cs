@@ -77,7 +77,23 @@ public sealed class PackageTests : IClassFixture<PackedFeed>
         Assert.True(File.Exists(Path.Combine(output, "DinoCompiled.Runtime.dll")), "The runtime is not in the build output.");
         Assert.False(File.Exists(Path.Combine(output, "DinoCompiled.Generator.dll")), "The generator became a runtime reference of the user's project.");
 
-        string run = await DotnetCli.Succeed(_log, project, _feed.PackagesFolder, "run", "-c", "Release", "--no-build");
+        // Eight photos of mixed sizes for its three steps of two images.
+        string photos = Path.Combine(project, "photos");
+        Directory.CreateDirectory(photos);
+        for (int i = 0; i < 8; i++)
+        {
+            using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(33 + 7 * i, 40 - 2 * i);
+            image.ProcessPixelRows(rows =>
+            {
+                for (int y = 0; y < rows.Height; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (int x = 0; x < row.Length; x++) row[x] = new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)(x * 7 + i), (byte)(y * 5), (byte)(x * y + 31 * i));
+                }
+            });
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, Path.Combine(photos, $"photo{i}.png"));
+        }
+        string run = await DotnetCli.Succeed(_log, project, _feed.PackagesFolder, "run", "-c", "Release", "--no-build", "--", photos);
 
         // The model's parameters, counted by hand from its declaration (ConsumerProject.Model). Only the generator can
         // have produced the printed counts: without it the class has no Description and the program does not compile.
@@ -109,6 +125,8 @@ public sealed class PackageTests : IClassFixture<PackedFeed>
             double loss = double.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture);
             Assert.True(double.IsFinite(loss) && loss > 0, $"step {step.Groups[1].Value}: loss {loss}");
         }
+        // MaxSteps stops the run inside its epoch of four steps, with a checkpoint to resume from.
+        Assert.Contains("stopped at step 3: True, checkpoint True\n", run.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
