@@ -24,7 +24,7 @@ namespace DinoCompiled.Training;
 ///     Data = "photos",
 ///     Recipe = TrainingOptions.For(TrainingPreset.SmallData) with { Epochs = 10, BatchSize = 64 },
 /// });
-/// var result = await trainer.RunAsync(new Progress&lt;TrainingProgress&gt;(Console.WriteLine), cancellationToken);
+/// var result = await trainer.RunAsync(new ImmediateProgress&lt;TrainingProgress&gt;(Console.WriteLine), cancellationToken);
 /// </code>
 /// </example>
 /// <typeparam name="TModel">A model class compiled by the generator (an annotated partial class).</typeparam>
