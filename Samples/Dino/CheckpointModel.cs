@@ -8,9 +8,13 @@ namespace DinoCompiled.Cli;
 /// <summary>The model a training checkpoint was written for, and its teacher's weights, with one-line errors.</summary>
 public static class CheckpointModel
 {
-    /// <summary>Visits the zoo model named by <paramref name="checkpoint"/>'s metadata.</summary>
-    public static void Visit(string command, string checkpoint, IDinoModelVisitor visitor)
+    /// <summary>
+    /// Visits the model named by the metadata of the command's <c>--checkpoint</c>: a zoo model, or with
+    /// <c>--models DLL</c> one of that assembly's.
+    /// </summary>
+    public static void Visit(string command, CommandOptions options, IDinoModelVisitor visitor)
     {
+        string checkpoint = options.Text("--checkpoint");
         string model;
         try
         {
@@ -22,7 +26,15 @@ public static class CheckpointModel
         {
             throw new CliException($"{command}: {exception.Message}");
         }
-        ModelZoo.Visit(ModelResolver.Resolve(model).Name, visitor);
+        if (options.Has("--models"))
+        {
+            var assembly = ModelAssembly.Load(options.Text("--models"));
+            assembly.Visit(assembly.Resolve(model), visitor);
+        }
+        else if (ModelZoo.Find(model) is { } zoo)
+            ModelZoo.Visit(zoo.Name, visitor);
+        else
+            throw new CliException($"{command}: {checkpoint} is a checkpoint of '{model}', which is not in the zoo; give the assembly that compiles it with --models DLL");
     }
 
     /// <summary>The teacher's flat parameters of <paramref name="checkpoint"/>.</summary>

@@ -41,7 +41,7 @@ public static class CommandHelp
     {
         // train: the recipe (DINO-SPEC.md), every default from TrainingOptions.
         ["--model"] = "The zoo model to train ('dino models' lists them), or with --models one of that assembly's. Default: fmnist-tiny (with --models: its only model).",
-        ["--models"] = "A .NET assembly of your own compiled models (a project referencing DinoCompiled, e.g. bin/Release/net10.0/MyModels.dll); --model names one of them.",
+        ["--models"] = "A .NET assembly of your own compiled models (a project referencing DinoCompiled, e.g. bin/Release/net10.0/MyModels.dll), for a model that is not in the zoo: the one --model names, or the one a checkpoint names.",
         ["--data"] = "IDX files (Fashion-MNIST/MNIST), an image folder with train/ and val/ (or test/) class folders, or a folder of unlabeled images (recursive; normalization measured on a sample). Default: the bundled Fashion-MNIST subset.",
         ["--eval-data"] = "Labelled data for the k-NN evaluation, as for --data (IDX or class folders), normalized as the training images. Default: --data's own labels; none for unlabeled data (RankMe is reported either way).",
         ["--preset"] = "The defaults the other options start from: standard (the reference's recipe, the defaults below) or small-data (for thousands to a few " +

@@ -33,7 +33,7 @@ public sealed class AttentionCommand : IDinoModelVisitor
     {
         var options = CommandOptions.Parse(Spec, args);
         options.Text("--out");
-        CheckpointModel.Visit("attention", options.Text("--checkpoint"), new AttentionCommand(options, output));
+        CheckpointModel.Visit("attention", options, new AttentionCommand(options, output));
         return DinoCli.Success;
     }
 

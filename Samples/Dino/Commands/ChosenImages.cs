@@ -21,6 +21,7 @@ public static class ChosenImages
     public static readonly IReadOnlyDictionary<string, PathKind> PathOptions = new Dictionary<string, PathKind>
     {
         ["--checkpoint"] = PathKind.InputFile, ["--image"] = PathKind.InputFile, ["--images"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
+        ["--models"] = PathKind.InputFile,
     };
 
     /// <summary>Opens the images; a missing choice, a bad statistic or an unreadable file is one line.</summary>

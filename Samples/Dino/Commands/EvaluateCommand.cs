@@ -21,13 +21,13 @@ public sealed class EvaluateCommand : IDinoModelVisitor
 {
     /// <summary>The options of <c>dino eval knn</c>.</summary>
     public static readonly CommandSpec KnnSpec = new("eval knn", valued: ["--k", "--t", "--threads", "--workers", "--progress"], flags: [],
-        paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory });
+        paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--models"] = PathKind.InputFile });
 
     /// <summary>The options of <c>dino features</c>.</summary>
     public static readonly CommandSpec FeaturesSpec = new("features", valued: ["--split", "--tokens", "--blocks", "--threads", "--workers", "--progress"], flags: [],
         paths: new Dictionary<string, PathKind>
         {
-            ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile,
+            ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile, ["--models"] = PathKind.InputFile,
         });
 
     private readonly CommandOptions _args;
@@ -52,9 +52,8 @@ public sealed class EvaluateCommand : IDinoModelVisitor
     {
         string name = spec.Name;
         var options = CommandOptions.Parse(spec, args);
-        string checkpoint = options.Text("--checkpoint");
         if (features) options.Text("--out");
-        CheckpointModel.Visit(name, checkpoint, new EvaluateCommand(options, features, output, error));
+        CheckpointModel.Visit(name, options, new EvaluateCommand(options, features, output, error));
         return DinoCli.Success;
     }
 

@@ -16,11 +16,11 @@ public sealed class ExportCommand : IDinoModelVisitor
 {
     /// <summary>The options of <c>dino export onnx</c>.</summary>
     public static readonly CommandSpec OnnxSpec = new("export onnx", valued: ["--crop", "--tokens", "--opset"], flags: [],
-        paths: new System.Collections.Generic.Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--out"] = PathKind.OutputFile });
+        paths: new System.Collections.Generic.Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--out"] = PathKind.OutputFile, ["--models"] = PathKind.InputFile });
 
     /// <summary>The options of <c>dino export backbone</c>.</summary>
     public static readonly CommandSpec BackboneSpec = new("export backbone", valued: [], flags: [],
-        paths: new System.Collections.Generic.Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--out"] = PathKind.OutputFile });
+        paths: new System.Collections.Generic.Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--out"] = PathKind.OutputFile, ["--models"] = PathKind.InputFile });
 
     private readonly CommandOptions _args;
     private readonly TextWriter _output;
@@ -32,7 +32,7 @@ public sealed class ExportCommand : IDinoModelVisitor
     {
         var options = CommandOptions.Parse(BackboneSpec, args);
         options.Text("--out");
-        CheckpointModel.Visit("export backbone", options.Text("--checkpoint"), new ExportCommand(options, output, onnx: false));
+        CheckpointModel.Visit("export backbone", options, new ExportCommand(options, output, onnx: false));
         return DinoCli.Success;
     }
 
@@ -42,7 +42,7 @@ public sealed class ExportCommand : IDinoModelVisitor
         options.Text("--out");
         string tokens = options.Text("--tokens", "cls");
         if (tokens is not ("cls" or "all")) throw new CliException($"export onnx: --tokens takes 'cls' or 'all', not '{tokens}'");
-        CheckpointModel.Visit("export onnx", options.Text("--checkpoint"), new ExportCommand(options, output, onnx: true));
+        CheckpointModel.Visit("export onnx", options, new ExportCommand(options, output, onnx: true));
         return DinoCli.Success;
     }
 

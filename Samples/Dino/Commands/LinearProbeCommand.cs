@@ -25,7 +25,7 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
     public static readonly CommandSpec Spec = new("eval linear",
         valued: ["--last-blocks", "--optimizer", "--epochs", "--batch", "--lrs", "--weight-decay", "--val-fraction", "--seed", "--threads", "--workers", "--progress"],
         flags: ["--avgpool", "--no-standardize"],
-        paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile });
+        paths: new Dictionary<string, PathKind> { ["--checkpoint"] = PathKind.InputFile, ["--data"] = PathKind.InputDirectory, ["--out"] = PathKind.OutputFile, ["--models"] = PathKind.InputFile });
 
     private readonly CommandOptions _args;
     private readonly TextWriter _output, _error;
@@ -40,7 +40,7 @@ public sealed class LinearProbeCommand : IDinoModelVisitor
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var options = CommandOptions.Parse(Spec, args);
-        CheckpointModel.Visit("eval linear", options.Text("--checkpoint"), new LinearProbeCommand(options, output, error));
+        CheckpointModel.Visit("eval linear", options, new LinearProbeCommand(options, output, error));
         return DinoCli.Success;
     }
 

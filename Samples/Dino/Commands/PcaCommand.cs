@@ -32,7 +32,7 @@ public sealed class PcaCommand : IDinoModelVisitor
     {
         var options = CommandOptions.Parse(Spec, args);
         options.Text("--out");
-        CheckpointModel.Visit("pca", options.Text("--checkpoint"), new PcaCommand(options, output));
+        CheckpointModel.Visit("pca", options, new PcaCommand(options, output));
         return DinoCli.Success;
     }
 

@@ -24,7 +24,7 @@ public sealed class RetrieveCommand : IDinoModelVisitor
         paths: new Dictionary<string, PathKind>
         {
             ["--checkpoint"] = PathKind.InputFile, ["--gallery"] = PathKind.InputDirectory, ["--query"] = PathKind.InputFile,
-            ["--out"] = PathKind.OutputFile, ["--cache"] = PathKind.OutputFile,
+            ["--out"] = PathKind.OutputFile, ["--cache"] = PathKind.OutputFile, ["--models"] = PathKind.InputFile,
         });
 
     private readonly CommandOptions _args;
@@ -37,7 +37,7 @@ public sealed class RetrieveCommand : IDinoModelVisitor
         var options = CommandOptions.Parse(Spec, args);
         options.Text("--gallery");
         options.Text("--query");
-        CheckpointModel.Visit("retrieve", options.Text("--checkpoint"), new RetrieveCommand(options, output));
+        CheckpointModel.Visit("retrieve", options, new RetrieveCommand(options, output));
         return DinoCli.Success;
     }
 

@@ -25,10 +25,12 @@ public sealed class OwnModelSampleTests : IDisposable
     private readonly string _photos;
 
     // MyNet's parameters, from its declaration: D = 96, 4 blocks of MLP ratio 4, 64 patches of 4x4x3, head 512/128/4096.
-    private const long ExpectedParameters =
+    private const long ExpectedBackbone =
         (3 * 4 * 4 * 96 + 96) + 96 + (64 + 1) * 96                           // patch embedding, class token, position embedding
         + 4 * (2 * 96 + (96 * 288 + 288) + (96 * 96 + 96) + 2 * 96 + (96 * 384 + 384) + (384 * 96 + 96)) // blocks
-        + 2 * 96                                                              // final norm
+        + 2 * 96;                                                             // final norm
+
+    private const long ExpectedParameters = ExpectedBackbone
         + (96 * 512 + 512) + (512 * 512 + 512) + (512 * 128 + 128)           // head MLP
         + 128 * 4096 + 4096;                                                  // weight-normed last layer: direction and gain
 
@@ -123,6 +125,19 @@ public sealed class OwnModelSampleTests : IDisposable
         Assert.Matches(@"\n  epoch   1: loss \d+\.\d{4} \(ln K 8\.318\), teacher entropy \d+\.\d{3}, KL \d+\.\d{3}, RankMe \d+\.\d, ", output);
         using var checkpoint = SafetensorsFile.Open(Path.Combine(run, "checkpoint.safetensors"));
         Assert.Equal("my-net", checkpoint.Metadata[TrainingCheckpoint.ModelMetadataKey]);
+
+        // The commands that read a checkpoint find its model in the same assembly: an ONNX export and an attention sheet.
+        string checkpointPath = Path.Combine(run, "checkpoint.safetensors");
+        string image = Directory.EnumerateFiles(_photos, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var (exported, _, exportError) = CliRun.Dino(["export", "onnx", "--checkpoint", checkpointPath, "--models", SampleAssembly, "--out", _directory.File("my-net.onnx")]);
+        Assert.True(exported == 0, exportError);
+        Assert.True(new FileInfo(_directory.File("my-net.onnx")).Length >= ExpectedBackbone * sizeof(float), "the ONNX file holds the backbone's weights");
+        var (drawn, _, drawError) = CliRun.Dino(["attention", "--checkpoint", checkpointPath, "--models", SampleAssembly, "--image", image, "--out", _directory.File("maps.png")]);
+        Assert.True(drawn == 0, drawError);
+        Assert.True(File.Exists(_directory.File("maps.png")));
+        var (lost, _, lostError) = CliRun.Dino(["export", "backbone", "--checkpoint", checkpointPath, "--out", _directory.File("b.safetensors")]);
+        Assert.Equal(2, lost);
+        Assert.Equal($"dino: export backbone: {checkpointPath} is a checkpoint of 'my-net', which is not in the zoo; give the assembly that compiles it with --models DLL\n", lostError);
 
         // Without --model, the assembly's only model; a name it lacks lists what it holds.
         var (unknown, _, unknownError) = CliRun.Dino(["train", "--models", SampleAssembly, "--model", "my-other-net", "--data", _photos, "--out", run]);
