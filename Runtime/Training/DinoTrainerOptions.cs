@@ -40,7 +40,10 @@ public sealed record DinoTrainerOptions
     /// <summary>Stop once this many steps are done in all, with a checkpoint to resume from.</summary>
     public long MaxSteps { get; init; } = long.MaxValue;
 
-    /// <summary>Compute threads while the run trains and evaluates; null: the processor count.</summary>
+    /// <summary>
+    /// Compute threads while the run trains and evaluates (the CPU kernels' pool is process-wide: set for the run, restored
+    /// after it; results are bitwise the same for any count); null: leave the pool as it is (the processor count by default).
+    /// </summary>
     public int? Threads { get; init; }
 
     /// <summary>Threads that decode and augment images ahead of the steps.</summary>
