@@ -17,7 +17,8 @@ namespace DinoCompiled.Cuda;
 /// (Debian's <c>libnvrtc11.2</c> has <c>libnvrtc.so.11.2</c> and no <c>libnvrtc.so</c>). An environment variable
 /// (<c>DINO_CUDA_PATH</c>, <c>DINO_NVRTC_PATH</c>, <c>DINO_CUBLASLT_PATH</c>) replaces a library's candidates with one
 /// path. A .NET assembly can have only one resolver: any other native library of the Runtime assembly must be added
-/// here rather than given a resolver of its own (there is none today; OpenBLAS is bound by the Benchmarks assembly).
+/// here rather than given a resolver of its own (Open MPI's libmpi is: <see cref="Distributed.MpiLibrary"/> probes it; OpenBLAS is
+/// bound by the Benchmarks assembly).
 /// Probes are cached per process, so asking "is there a GPU driver?" is cheap after the first time and never throws.
 /// </remarks>
 public static class CudaLibraries
@@ -193,6 +194,8 @@ public static class CudaLibraries
     {
         // Zero lets the runtime's default search go on: names that are not ours, and ours when nothing was found (the
         // call then throws DllNotFoundException; the managed wrappers call Require first for the one-line message).
+        // MPI is not a CUDA library, but an assembly has one resolver: Distributed's probe answers its import name.
+        if (libraryName == Distributed.MpiLibrary.ImportName) return Distributed.MpiLibrary.Probe().Handle;
         var library = LibraryForImportName(libraryName);
         return library is { } known ? Probe(known).Handle : IntPtr.Zero;
     }
