@@ -60,8 +60,10 @@ public sealed class TrainCommand : IDinoModelVisitor
     /// <param name="openCheckpointFile">Opens the temporary file a checkpoint is written to (tests inject a full disk); null: a FileStream.</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile = null)
     {
-        var options = CommandOptions.Parse(Spec, args);
-        var mode = options.Text("--distributed", "auto") switch
+        // The ranks are known before the options are parsed, so that a rank whose options fail (a path missing on one
+        // machine) is named and ends the job instead of leaving the others waiting.
+        int at = Array.IndexOf(args, "--distributed");
+        var mode = (at >= 0 && at + 1 < args.Length ? args[at + 1] : "auto") switch
         {
             "auto" => DistributedMode.Auto,
             "mpi" => DistributedMode.Mpi,
@@ -80,6 +82,7 @@ public sealed class TrainCommand : IDinoModelVisitor
         using var _ = communicator;
         try
         {
+            var options = CommandOptions.Parse(Spec, args);
             var command = new TrainCommand(options, output, error, openCheckpointFile, communicator);
             if (options.Has("--models"))
             {
