@@ -34,6 +34,7 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     private readonly GradientBucketReducer? _buckets;
     private readonly Action? _startHeadBucket;
     private readonly long _headOffset;
+    private long _communicationTicks;
 
     /// <summary>A run of <paramref name="iterationsPerEpoch"/> steps per epoch, initialised from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="options">The recipe; its batch is the global batch, over all ranks.</param>
@@ -79,6 +80,12 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
 
     /// <summary>The ranks of the run (a single process unless one was given).</summary>
     public ICommunicator Communicator { get; }
+
+    /// <summary>
+    /// Time this rank spent in the step's collectives after its own backward was done (waiting for the head's bucket, the
+    /// backbone's all-reduce, the center and loss): communication plus waiting for slower ranks; zero on one rank.
+    /// </summary>
+    public TimeSpan CommunicationTime => TimeSpan.FromTicks((long)(_communicationTicks * (TimeSpan.TicksPerSecond / (double)System.Diagnostics.Stopwatch.Frequency)));
 
     /// <summary>The images of every global batch this rank computes (all of them on one rank).</summary>
     public BatchShard Shard { get; }
@@ -197,8 +204,10 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
             Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
         }, _startHeadBucket);
         // The head's bucket has been in flight during the backbone's backward; the backbone's goes once it is done.
+        long waitStart = System.Diagnostics.Stopwatch.GetTimestamp();
         _buckets!.Wait();
         Communicator.AllReduceSum(Gradients.Data, _headOffset);
+        _communicationTicks += System.Diagnostics.Stopwatch.GetTimestamp() - waitStart;
         // Each shard's gradient is of its own mean loss; their sum over N is the gradient of the global mean.
         for (long start = 0; start < Parameters.FlatLength; start += 1 << 30)
             RowMath.Scale(Gradients.Data + start, 1f / ranks, Gradients.Data + start, (int)Math.Min(1 << 30, Parameters.FlatLength - start));
@@ -206,7 +215,9 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
         var sums = (double*)_reduced!.Data;
         DistributedCenter.ColumnSums((float*)compiled.TeacherLogitsPtr, compiled.GlobalRows, k, sums);
         sums[k] = shardLoss;
+        waitStart = System.Diagnostics.Stopwatch.GetTimestamp();
         Communicator.AllReduceSum(sums, k + 1);
+        _communicationTicks += System.Diagnostics.Stopwatch.GetTimestamp() - waitStart;
         double loss = sums[k] / ranks;
         if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
 

@@ -177,6 +177,8 @@ public sealed class TrainCommand : IDinoModelVisitor
         {
             var result = run.Run(console, interrupt.Token);
             console.Summarize(result, runDirectory);
+            if (_communicator.Size > 1)
+                _output.WriteLine($"  rank 0 spent {run.Engine.CommunicationTime.TotalSeconds:F2} s in the gradient, center and loss all-reduces after its backward (communication and waiting for the other ranks)");
             if (result.Stopped)
                 _output.WriteLine($"stopped at step {result.Steps} of {run.TotalSteps}; continue with the same options and --resume {result.CheckpointPath}");
         }
