@@ -17,7 +17,8 @@ namespace DinoCompiled.Cuda;
 /// (Debian's <c>libnvrtc11.2</c> has <c>libnvrtc.so.11.2</c> and no <c>libnvrtc.so</c>). An environment variable
 /// (<c>DINO_CUDA_PATH</c>, <c>DINO_NVRTC_PATH</c>, <c>DINO_CUBLASLT_PATH</c>) replaces a library's candidates with one
 /// path. A .NET assembly can have only one resolver: any other native library of the Runtime assembly must be added
-/// here rather than given a resolver of its own (there is none today; OpenBLAS is bound by the Benchmarks assembly).
+/// here rather than given a resolver of its own (Open MPI's libmpi is: <see cref="Distributed.MpiLibrary"/> probes it; OpenBLAS is
+/// bound by the Benchmarks assembly).
 /// Probes are cached per process, so asking "is there a GPU driver?" is cheap after the first time and never throws.
 /// </remarks>
 public static class CudaLibraries
@@ -31,15 +32,21 @@ public static class CudaLibraries
     /// <summary>The logical name the cuBLASLt imports use.</summary>
     internal const string CublasLtImportName = "cublasLt";
 
+    /// <summary>The logical name the NCCL imports use.</summary>
+    internal const string NcclImportName = "nccl";
+
     private static readonly string[] DriverCandidates = ["libcuda.so.1", "libcuda.so"];
     private static readonly string[] NvrtcCandidates = ["libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so"];
     private static readonly string[] CublasLtCandidates = ["libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so.11", "libcublasLt.so"];
+    // NCCL 2 has kept its soname since 2.0; pip's nvidia-nccl-cu12 puts it under site-packages/nvidia/nccl/lib (DINO_NCCL_PATH).
+    private static readonly string[] NcclCandidates = ["libnccl.so.2", "libnccl.so"];
 
     private static readonly Lazy<CudaLibraryProbe>[] Probes =
     [
         new(() => ProbeFromEnvironment(CudaLibrary.Driver), LazyThreadSafetyMode.ExecutionAndPublication),
         new(() => ProbeFromEnvironment(CudaLibrary.Nvrtc), LazyThreadSafetyMode.ExecutionAndPublication),
         new(() => ProbeFromEnvironment(CudaLibrary.CublasLt), LazyThreadSafetyMode.ExecutionAndPublication),
+        new(() => ProbeFromEnvironment(CudaLibrary.Nccl), LazyThreadSafetyMode.ExecutionAndPublication),
     ];
 
     // Runs before the first import of any library: every native class's static constructor touches EnsureResolver.
@@ -67,6 +74,7 @@ public static class CudaLibraries
         CudaLibrary.Driver => DriverCandidates,
         CudaLibrary.Nvrtc => NvrtcCandidates,
         CudaLibrary.CublasLt => CublasLtCandidates,
+        CudaLibrary.Nccl => NcclCandidates,
         _ => throw new ArgumentOutOfRangeException(nameof(library), library, null),
     };
 
@@ -76,6 +84,7 @@ public static class CudaLibraries
         CudaLibrary.Driver => "DINO_CUDA_PATH",
         CudaLibrary.Nvrtc => "DINO_NVRTC_PATH",
         CudaLibrary.CublasLt => "DINO_CUBLASLT_PATH",
+        CudaLibrary.Nccl => "DINO_NCCL_PATH",
         _ => throw new ArgumentOutOfRangeException(nameof(library), library, null),
     };
 
@@ -120,6 +129,7 @@ public static class CudaLibraries
         DriverImportName => CudaLibrary.Driver,
         NvrtcImportName => CudaLibrary.Nvrtc,
         CublasLtImportName => CudaLibrary.CublasLt,
+        NcclImportName => CudaLibrary.Nccl,
         _ => null,
     };
 
@@ -162,6 +172,7 @@ public static class CudaLibraries
             CudaLibrary.Driver => $"CUDA driver not found (tried {what}): no NVIDIA driver on this machine",
             CudaLibrary.Nvrtc => $"NVRTC not found (tried {what}): the CUDA runtime compiler builds the model's kernels; install NVRTC (CUDA 11.2 or later) or set DINO_NVRTC_PATH",
             CudaLibrary.CublasLt => $"cuBLASLt not found (tried {what}): the GPU GEMMs run on it; install libcublasLt (CUDA 11 or later) or set DINO_CUBLASLT_PATH",
+            CudaLibrary.Nccl => $"NCCL not found (tried {what}): GPU ranks sum their gradients with it; pip install nvidia-nccl-cu12 and set DINO_NCCL_PATH to its libnccl.so.2, or install libnccl2",
             _ => throw new ArgumentOutOfRangeException(nameof(library), library, null),
         };
     }
@@ -193,6 +204,8 @@ public static class CudaLibraries
     {
         // Zero lets the runtime's default search go on: names that are not ours, and ours when nothing was found (the
         // call then throws DllNotFoundException; the managed wrappers call Require first for the one-line message).
+        // MPI is not a CUDA library, but an assembly has one resolver: Distributed's probe answers its import name.
+        if (libraryName == Distributed.MpiLibrary.ImportName) return Distributed.MpiLibrary.Probe().Handle;
         var library = LibraryForImportName(libraryName);
         return library is { } known ? Probe(known).Handle : IntPtr.Zero;
     }
@@ -202,6 +215,7 @@ public static class CudaLibraries
         CudaLibrary.Driver => 0,
         CudaLibrary.Nvrtc => 1,
         CudaLibrary.CublasLt => 2,
+        CudaLibrary.Nccl => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(library), library, null),
     };
 

@@ -11,4 +11,7 @@ public enum CudaLibrary
 
     /// <summary>cuBLASLt (<c>libcublasLt</c>), which runs the GEMMs and their epilogues.</summary>
     CublasLt,
+
+    /// <summary>NCCL (<c>libnccl</c>), which sums the gradients of GPU ranks (pip's nvidia-nccl or Debian's libnccl2).</summary>
+    Nccl,
 }

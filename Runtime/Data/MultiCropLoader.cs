@@ -23,6 +23,7 @@ public sealed class MultiCropLoader : IDisposable
     private readonly int[] _slotGeneration;
     private readonly int[] _order;
     private readonly Thread[] _workers;
+    private readonly BatchShard _shard;
 
     // Guarded by _gate.
     private int _generation;
@@ -41,6 +42,16 @@ public sealed class MultiCropLoader : IDisposable
     /// <param name="workerCount">Threads that make batches.</param>
     /// <param name="prefetchDepth">Batches made ahead of the one the consumer holds; the ring holds max(prefetchDepth, workerCount) + 1 batches.</param>
     public MultiCropLoader(IImageDataset dataset, MultiCropConfig config, int batchSize, long seed, int workerCount, int prefetchDepth)
+        : this(dataset, config, batchSize, seed, workerCount, prefetchDepth, new BatchShard(0, batchSize))
+    {
+    }
+
+    /// <summary>
+    /// As the other constructor, for one rank of a data-parallel run: every batch is the <paramref name="shard"/> of the
+    /// global batch of <paramref name="batchSize"/> images, each image cropped from its own (seed, epoch, index) stream,
+    /// so the shards of all ranks are exactly the batch one process would make.
+    /// </summary>
+    public MultiCropLoader(IImageDataset dataset, MultiCropConfig config, int batchSize, long seed, int workerCount, int prefetchDepth, BatchShard shard)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(config);
@@ -50,8 +61,12 @@ public sealed class MultiCropLoader : IDisposable
         if (dataset.Count < batchSize)
             throw new ArgumentException($"The dataset holds {dataset.Count} images, fewer than one batch of {batchSize} (the last incomplete batch is dropped).", nameof(batchSize));
 
+        if (shard.Images < 1 || shard.Start < 0 || shard.Start + shard.Images > batchSize)
+            throw new ArgumentOutOfRangeException(nameof(shard), shard, $"A shard is a non-empty range of the batch's {batchSize} positions.");
+
         _dataset = dataset;
         _seed = seed;
+        _shard = shard;
         Augmentation = MultiCropAugmentation.ForDataset(config, dataset);
         BatchSize = batchSize;
         BatchesPerEpoch = dataset.Count / batchSize;
@@ -60,7 +75,7 @@ public sealed class MultiCropLoader : IDisposable
         int ringSize = Math.Max(prefetchDepth, workerCount) + 1;
         _ring = new MultiCropBatch[ringSize];
         for (int s = 0; s < ringSize; s++)
-            _ring[s] = new MultiCropBatch(this, s, batchSize, dataset.Channels, config.GlobalSize, config.LocalSize, config.LocalCount);
+            _ring[s] = new MultiCropBatch(this, s, shard.Images, dataset.Channels, config.GlobalSize, config.LocalSize, config.LocalCount);
         _states = new LoaderSlotState[ringSize];
         _slotBatch = new int[ringSize];
         _slotGeneration = new int[ringSize];
@@ -76,8 +91,11 @@ public sealed class MultiCropLoader : IDisposable
     /// <summary>The crop recipe, bound to the dataset's image size and normalization.</summary>
     public MultiCropAugmentation Augmentation { get; }
 
-    /// <summary>Images per batch.</summary>
+    /// <summary>Images per global batch (B); a shard's batches hold <see cref="Shard"/>'s images of it.</summary>
     public int BatchSize { get; }
+
+    /// <summary>The positions of each global batch this loader makes (all of them unless one rank's shard was asked for).</summary>
+    public BatchShard Shard => _shard;
 
     /// <summary>Full batches per epoch: ⌊Count / B⌋.</summary>
     public int BatchesPerEpoch { get; }
@@ -190,7 +208,7 @@ public sealed class MultiCropLoader : IDisposable
                 var batch = _ring[slot];
                 batch.Epoch = epoch;
                 batch.BatchIndex = batchIndex;
-                _order.AsSpan(batchIndex * BatchSize, BatchSize).CopyTo(batch.IndexArray);
+                _order.AsSpan(batchIndex * BatchSize + _shard.Start, _shard.Images).CopyTo(batch.IndexArray);
             }
 
             Exception? failure = null;
@@ -218,7 +236,7 @@ public sealed class MultiCropLoader : IDisposable
         var augmentation = Augmentation;
         int globalLength = augmentation.CropLength(0);
         int localLength = augmentation.Config.LocalCount > 0 ? augmentation.CropLength(2) : 0;
-        for (int b = 0; b < BatchSize; b++)
+        for (int b = 0; b < batch.BatchSize; b++)
         {
             int index = batch.IndexArray[b];
             batch.LabelArray[b] = _dataset.Label(index);

@@ -82,7 +82,16 @@ public sealed unsafe class DinoStep<TModel> : IDisposable where TModel : ICompil
     /// Runs the teacher and the student forward, the loss and the student backward. The gradient buffer is
     /// overwritten (zeroed, then accumulated into by every segment). Returns the loss.
     /// </summary>
-    public double Run(Ptr student, Ptr teacher, Ptr gradients, long flatLength, in StepInputs inputs)
+    /// <param name="student">The student's flat weights.</param>
+    /// <param name="teacher">The teacher's flat weights.</param>
+    /// <param name="gradients">The flat gradient buffer (overwritten).</param>
+    /// <param name="flatLength">Floats in each flat buffer.</param>
+    /// <param name="inputs">The crops, drop-path scales, center and temperatures of the step.</param>
+    /// <param name="headGradientsDone">
+    /// Called once the head's backward has written the head's gradients, before the backbone's backward (which never
+    /// touches them): a data-parallel trainer starts their all-reduce there, overlapping the rest of the backward.
+    /// </param>
+    public double Run(Ptr student, Ptr teacher, Ptr gradients, long flatLength, in StepInputs inputs, Action? headGradientsDone = null)
     {
         int global = _architecture.GlobalCrop, local = _architecture.LocalCrop, d = _architecture.EmbedDim, k = _architecture.Head.OutDim;
 
@@ -114,6 +123,7 @@ public sealed unsafe class DinoStep<TModel> : IDisposable where TModel : ICompil
 
         new Span<float>((float*)gradients, checked((int)flatLength)).Clear();
         TModel.HeadBackward(head);
+        headGradientsDone?.Invoke();
         if (LocalCrops > 0) TModel.BackboneBackward(local, localGroup);
         TModel.BackboneBackward(global, globalGroup);
         return loss;

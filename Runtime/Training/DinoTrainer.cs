@@ -93,7 +93,12 @@ public sealed class DinoTrainer<TModel> : IDisposable where TModel : ICompiledDi
         int workers = options.DataWorkers;
         if (trainSet.Count < recipe.BatchSize)
             throw new DinoTrainingException($"{trainSet.Count} training images make no full batch of {recipe.BatchSize}");
-        var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, recipe.BatchSize, recipe.Seed, workers, prefetchDepth: 3));
+        var communicator = options.Communicator ?? Distributed.SingleProcess.Instance;
+        if (recipe.BatchSize % communicator.Size != 0)
+            throw new DinoTrainingException($"the batch of {recipe.BatchSize} images does not split into {communicator.Size} equal shards (one per rank); give a batch that is a multiple of {communicator.Size}");
+        // Each rank's loader makes only its shard of every global batch, each image from its global index's random stream.
+        var shard = BatchShard.Of(recipe.BatchSize, communicator.Rank, communicator.Size);
+        var batches = new LoaderBatches(new MultiCropLoader(trainSet, config, recipe.BatchSize, recipe.Seed, workers, prefetchDepth: 3, shard));
         LoaderEvaluationImages? trainImages = null, testImages = null;
         Trainer<TModel>? engine = null;
         try
@@ -101,7 +106,7 @@ public sealed class DinoTrainer<TModel> : IDisposable where TModel : ICompiledDi
             // Without labels, the evaluation reads only RankMe's fixed sample of the training images.
             trainImages = new LoaderEvaluationImages(knnTrain ?? new DatasetSample(trainSet, TrainingSession<TModel>.RankMeSample), a.GlobalCrop, EvaluationBatch, workers);
             testImages = knnTest is null ? null : new LoaderEvaluationImages(knnTest, a.GlobalCrop, EvaluationBatch, workers);
-            engine = new Trainer<TModel>(recipe, batches.IterationsPerEpoch);
+            engine = new Trainer<TModel>(recipe, batches.IterationsPerEpoch, communicator);
             if (options.InitializeFrom is not null)
             {
                 try

@@ -55,6 +55,14 @@ public sealed record DinoTrainerOptions
     /// <summary>Images larger than this many pixels (read from the header, before decoding) are unreadable.</summary>
     public long MaxPixels { get; init; } = ImageFolderOptions.DefaultMaxPixels;
 
+    /// <summary>
+    /// The ranks this process trains with (<see cref="Distributed.Communicators.Open"/>): each rank computes its shard of
+    /// every global batch of <see cref="TrainingOptions.BatchSize"/> images, which must split into equal shards; rank 0
+    /// writes the run folder, evaluates and reports. Null: a single process. The caller owns it (MPI is finalized once
+    /// per process).
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
+
     /// <summary>Opens the temporary file a checkpoint is written to before its atomic rename; null: a <see cref="FileStream"/>.</summary>
     public Func<string, Stream>? OpenCheckpointFile { get; init; }
 }

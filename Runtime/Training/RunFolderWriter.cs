@@ -14,6 +14,7 @@ namespace DinoCompiled.Training;
 /// The run folder of a <see cref="DinoTrainer{TModel}"/>: the weighted k-NN, the atomic checkpoint, metrics.jsonl and
 /// training.png after every evaluation, and resuming from a checkpoint. Reports steps and evaluations to the run's
 /// progress; a file it cannot write is a <see cref="DinoTrainingException"/> that leaves the last checkpoint intact.
+/// In a data-parallel run only rank 0 writes and reports (every rank holds the same state); every rank resumes.
 /// </summary>
 internal sealed class RunFolderWriter<TModel> : IRunCallbacks where TModel : ICompiledDinoModel
 {
@@ -56,6 +57,7 @@ internal sealed class RunFolderWriter<TModel> : IRunCallbacks where TModel : ICo
 
     public void SaveCheckpoint()
     {
+        if (!Writes) return;
         var state = State();
         // DINO's "epoch" is the next epoch to start; a run stopped mid-epoch resumes inside it from "step".
         state.Epoch = (int)(_trainer.Step / _trainer.Schedules.IterationsPerEpoch);
@@ -91,7 +93,7 @@ internal sealed class RunFolderWriter<TModel> : IRunCallbacks where TModel : ICo
     }
 
     public void StepDone(StepReport report, double imagesPerSecond, TimeSpan remaining) =>
-        Progress?.Report(new TrainingProgress
+        (Writes ? Progress : null)?.Report(new TrainingProgress
         {
             Kind = TrainingProgressKind.Step, Step = report.Step + 1, TotalSteps = TotalSteps, Epochs = _options.Epochs, StepReport = report,
             ImagesPerSecond = imagesPerSecond, Remaining = remaining,
@@ -99,6 +101,7 @@ internal sealed class RunFolderWriter<TModel> : IRunCallbacks where TModel : ICo
 
     public void EpochDone(EpochReport report)
     {
+        if (!Writes) return;
         var values = new Dictionary<string, double>
         {
             ["epoch"] = report.Epoch + 1, ["step"] = _trainer.Step, ["loss"] = report.MeanLoss, ["ln_k"] = report.LogOutDim,
@@ -124,6 +127,9 @@ internal sealed class RunFolderWriter<TModel> : IRunCallbacks where TModel : ICo
             ImagesPerSecond = report.ImagesPerSecond,
         });
     }
+
+    /// <summary>Whether this process writes the run folder and reports: rank 0 of the run's ranks.</summary>
+    private bool Writes => _trainer.Communicator.Rank == 0;
 
     private long TotalSteps => (long)_options.Epochs * _trainer.Schedules.IterationsPerEpoch;
 

@@ -8,6 +8,8 @@ namespace DinoCompiled.Training;
 /// <summary>
 /// A whole run: k-NN and RankMe at initialization, then for each epoch the steps (resuming mid-epoch if the trainer's
 /// step says so), the collapse signal, k-NN and RankMe on the teacher's features, and a checkpoint.
+/// With several ranks, every rank steps, rank 0 alone evaluates (the others wait at a barrier that does not spin), and
+/// the ranks agree on a stop before each step, so that none is left waiting in a collective the others never call.
 /// </summary>
 /// <typeparam name="TModel">A model class compiled by the generator.</typeparam>
 public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoModel
@@ -68,12 +70,18 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
     {
         var reports = new System.Collections.Generic.List<EpochReport>();
         double logK = Math.Log(TModel.Description.Architecture.Head.OutDim);
+        var communicator = _trainer.Communicator;
+        bool lead = communicator.Rank == 0;
         if (evaluateInitialization && _trainer.Step == 0)
         {
-            var (knn, rankMe) = Evaluate();
-            var initial = new EpochReport(-1, double.NaN, logK, knn, 0, null) { RankMe = rankMe };
-            reports.Add(initial);
-            _callbacks.EpochDone(initial);
+            if (lead)
+            {
+                var (knn, rankMe) = Evaluate();
+                var initial = new EpochReport(-1, double.NaN, logK, knn, 0, null) { RankMe = rankMe };
+                reports.Add(initial);
+                _callbacks.EpochDone(initial);
+            }
+            communicator.Barrier();
         }
 
         int perEpoch = _batches.IterationsPerEpoch;
@@ -81,7 +89,8 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
         var clock = Stopwatch.StartNew();
         long startStep = _trainer.Step;
         Stopped = false;
-        while (_trainer.Step < total && _trainer.Step < stopAtStep && !stop.IsCancellationRequested)
+        // With several ranks the stop is agreed inside the loop, before each step, never by one rank alone.
+        while (_trainer.Step < total && _trainer.Step < stopAtStep && !(communicator.Size == 1 && stop.IsCancellationRequested))
         {
             int epoch = _trainer.Epoch;
             _batches.Seek(epoch, (int)(_trainer.Step % perEpoch));
@@ -93,7 +102,7 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
             long epochStartStep = _trainer.Step;
             while (_trainer.Step < (long)(epoch + 1) * perEpoch)
             {
-                if (_trainer.Step >= stopAtStep || stop.IsCancellationRequested)
+                if (_trainer.Step >= stopAtStep || AnyRankStops(communicator, stop))
                 {
                     _trainer.Monitor = null;
                     _trainer.PullFromAccelerator();
@@ -114,15 +123,28 @@ public sealed unsafe class TrainingSession<TModel> where TModel : ICompiledDinoM
             _trainer.Monitor = null;
             _trainer.PullFromAccelerator();
             _callbacks.SaveCheckpoint();
-            var (epochKnn, epochRankMe) = Evaluate();
-            var epochReport = new EpochReport(epoch, meanLoss, logK, epochKnn, imagesPerSecond,
-                monitor.BatchCount > 0 ? monitor.Statistics : null) // none when a resume left too few steps of the epoch
-            { RankMe = epochRankMe };
-            reports.Add(epochReport);
-            _callbacks.EpochDone(epochReport);
+            if (lead)
+            {
+                var (epochKnn, epochRankMe) = Evaluate();
+                var epochReport = new EpochReport(epoch, meanLoss, logK, epochKnn, imagesPerSecond,
+                    monitor.BatchCount > 0 ? monitor.Statistics : null) // none when a resume left too few steps of the epoch
+                { RankMe = epochRankMe };
+                reports.Add(epochReport);
+                _callbacks.EpochDone(epochReport);
+            }
+            communicator.Barrier();
         }
         Stopped = _trainer.Step < total;
         return reports;
+    }
+
+    /// <summary>Whether any rank was asked to stop (a signal reaches the ranks at different steps): all ranks then stop together.</summary>
+    private static bool AnyRankStops(Distributed.ICommunicator communicator, CancellationToken stop)
+    {
+        if (communicator.Size == 1) return stop.IsCancellationRequested;
+        double flag = stop.IsCancellationRequested ? 1 : 0;
+        communicator.AllReduceSum(&flag, 1);
+        return flag > 0;
     }
 
     private float[] Extract(FeatureExtractor<TModel> extractor, IEvaluationImages images)

@@ -70,6 +70,7 @@ public static class CommandHelp
         ["--on-unreadable"] = "What a corrupt or unreadable image does: stop (a one-line error naming it) or skip (reported, left out). Default: stop.",
         ["--max-megapixels"] = "An image larger than this (read from its header, before decoding) is unreadable: reported, then skipped or the run stops (--on-unreadable). Default: 64.",
         ["--max-steps"] = "Stop after this many steps in all, with a checkpoint to --resume from. Default: the whole run.",
+        ["--distributed"] = "auto (MPI when mpirun started the process: `mpirun -np N dino train ...` trains one model on N ranks, each on its shard of every batch), mpi, or none (one process). Default: auto.",
         ["--device"] = "cpu, cuda or auto (the GPU when a CUDA driver and device are there). Default: auto.",
         ["--precision"] = "The GPU GEMMs' compute type: fp32, tf32 or bf16. Default: tf32.",
         ["--progress"] = "auto (live on a terminal, a plain line every 15 s when standard error is redirected), live, plain or none. Default: auto.",

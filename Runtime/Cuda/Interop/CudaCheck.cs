@@ -27,6 +27,12 @@ internal static class CudaCheck
         if (status != 0) throw Failure(CudaLibrary.CublasLt, status, call);
     }
 
+    /// <summary>Throws unless an <c>ncclResult_t</c> is <c>ncclSuccess</c>.</summary>
+    public static void Nccl(int status, string call)
+    {
+        if (status != 0) throw Failure(CudaLibrary.Nccl, status, call);
+    }
+
     /// <summary>The exception for a failed call (not thrown, so callers can add to it or throw it themselves).</summary>
     public static CudaException Failure(CudaLibrary library, int status, string call) =>
         new(library, call, status, Name(library, status));

@@ -152,11 +152,25 @@ internal static class CudaErrorNames
         [16] = "CUBLAS_STATUS_LICENSE_ERROR",
     }.ToFrozenDictionary();
 
+    /// <summary>nccl.h's <c>ncclResult_t</c> (2.14 and later; <c>ncclInProgress</c> is the newest).</summary>
+    public static readonly FrozenDictionary<int, string> Nccl = new Dictionary<int, string>
+    {
+        [0] = "ncclSuccess",
+        [1] = "ncclUnhandledCudaError",
+        [2] = "ncclSystemError",
+        [3] = "ncclInternalError",
+        [4] = "ncclInvalidArgument",
+        [5] = "ncclInvalidUsage",
+        [6] = "ncclRemoteError",
+        [7] = "ncclInProgress",
+    }.ToFrozenDictionary();
+
     /// <summary>The table of a library.</summary>
     public static FrozenDictionary<int, string> For(CudaLibrary library) => library switch
     {
         CudaLibrary.Driver => Driver,
         CudaLibrary.Nvrtc => Nvrtc,
+        CudaLibrary.Nccl => Nccl,
         _ => Cublas,
     };
 

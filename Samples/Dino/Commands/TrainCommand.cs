@@ -6,6 +6,7 @@ using DinoCompiled.Checkpoints;
 using DinoCompiled.Compiled;
 using DinoCompiled.Cpu;
 using DinoCompiled.Data;
+using DinoCompiled.Distributed;
 using DinoCompiled.Models;
 using DinoCompiled.Training;
 
@@ -25,7 +26,7 @@ public sealed class TrainCommand : IDinoModelVisitor
             "--model", "--epochs", "--batch", "--local-crops", "--lr", "--min-lr", "--warmup-epochs", "--weight-decay", "--weight-decay-end",
             "--clip-grad", "--freeze-last-layer", "--momentum-teacher", "--teacher-temp", "--warmup-teacher-temp", "--warmup-teacher-temp-epochs",
             "--student-temp", "--seed", "--threads", "--workers", "--knn-k", "--knn-t", "--on-unreadable", "--max-steps", "--device", "--precision",
-            "--progress", "--max-megapixels", "--preset",
+            "--progress", "--max-megapixels", "--preset", "--distributed",
         ],
         flags: ["--no-init-eval"],
         paths: new Dictionary<string, PathKind>
@@ -41,10 +42,14 @@ public sealed class TrainCommand : IDinoModelVisitor
     private readonly TextWriter _output, _error;
     private readonly Func<string, Stream>? _openCheckpointFile;
     private readonly ProgressDisplay _progress;
+    private readonly ICommunicator _communicator;
     private TrainingOptions _options = new();
 
-    private TrainCommand(CommandOptions args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile)
+    private TrainCommand(CommandOptions args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile, ICommunicator communicator)
     {
+        _communicator = communicator;
+        // Rank 0 speaks for the run; the other ranks print only their own failure.
+        if (communicator.Rank != 0) (output, error) = (TextWriter.Null, TextWriter.Null);
         _progress = ProgressDisplay.ForStandardError(error, ProgressDisplay.ParseMode("train", args.Has("--progress") ? args.Text("--progress") : null));
         _args = args;
         _openCheckpointFile = openCheckpointFile;
@@ -55,16 +60,49 @@ public sealed class TrainCommand : IDinoModelVisitor
     /// <param name="openCheckpointFile">Opens the temporary file a checkpoint is written to (tests inject a full disk); null: a FileStream.</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, Stream>? openCheckpointFile = null)
     {
-        var options = CommandOptions.Parse(Spec, args);
-        var command = new TrainCommand(options, output, error, openCheckpointFile);
-        if (options.Has("--models"))
+        // The ranks are known before the options are parsed, so that a rank whose options fail (a path missing on one
+        // machine) is named and ends the job instead of leaving the others waiting.
+        int at = Array.IndexOf(args, "--distributed");
+        var mode = (at >= 0 && at + 1 < args.Length ? args[at + 1] : "auto") switch
         {
-            // A user's own compiled models: the model named, or the assembly's only one.
-            var assembly = ModelAssembly.Load(options.Text("--models"));
-            assembly.Visit(assembly.Resolve(options.Has("--model") ? options.Text("--model") : null), command);
+            "auto" => DistributedMode.Auto,
+            "mpi" => DistributedMode.Mpi,
+            "none" => DistributedMode.None,
+            var other => throw new CliException($"train: --distributed takes auto, mpi or none, not '{other}'"),
+        };
+        ICommunicator communicator;
+        try
+        {
+            communicator = Communicators.Open(mode);
         }
-        else
-            ModelZoo.Visit(ModelResolver.Resolve(options.Text("--model", "fmnist-tiny")).Name, command);
+        catch (MpiException exception)
+        {
+            throw new CliException("train: --distributed: " + exception.Message);
+        }
+        using var _ = communicator;
+        try
+        {
+            var options = CommandOptions.Parse(Spec, args);
+            var command = new TrainCommand(options, output, error, openCheckpointFile, communicator);
+            if (options.Has("--models"))
+            {
+                // A user's own compiled models: the model named, or the assembly's only one.
+                var assembly = ModelAssembly.Load(options.Text("--models"));
+                assembly.Visit(assembly.Resolve(options.Has("--model") ? options.Text("--model") : null), command);
+            }
+            else
+                ModelZoo.Visit(ModelResolver.Resolve(options.Text("--model", "fmnist-tiny")).Name, command);
+        }
+        catch (Exception exception) when (communicator.Size > 1)
+        {
+            // One rank's failure must end the job: the others would wait in their next collective for ever. One line naming
+            // the rank, then MPI_Abort, which makes mpirun stop every rank; the last checkpoint was written atomically.
+            string message = exception is CliException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+            error.WriteLine($"dino: rank {communicator.Rank}: {message.ReplaceLineEndings(" ")}");
+            error.Flush();
+            communicator.Abort(DinoCli.UsageError);
+            throw;
+        }
         return DinoCli.Success;
     }
 
@@ -91,8 +129,10 @@ public sealed class TrainCommand : IDinoModelVisitor
         if (megapixels <= 0) throw new CliException($"train: --max-megapixels takes a positive number, not {_args.Text("--max-megapixels")}");
         string data = _args.Has("--data") ? _args.Text("--data") : DataLocator.Bundled();
         string? evalData = _args.Has("--eval-data") ? _args.Text("--eval-data") : null;
+        if (_communicator.Size > 1) CheckSameRecipe(description.Name);
         var runOptions = new DinoTrainerOptions
         {
+            Communicator = _communicator,
             Data = data, EvaluationData = evalData, RunFolder = runDirectory, Recipe = _options,
             InitializeFrom = _args.Has("--init-from") ? _args.Text("--init-from") : null,
             ResumeFrom = _args.Has("--resume") ? _args.Text("--resume") : null,
@@ -106,12 +146,20 @@ public sealed class TrainCommand : IDinoModelVisitor
         _output.WriteLine($"dino train: {description.Name} on {run.DataDescription}");
         _output.WriteLine($"  {_options.Epochs} epochs x {run.StepsPerEpoch} steps of {_options.BatchSize} images (2x{a.GlobalCrop} + {_options.LocalCrops}x{a.LocalCrop} crops), " +
                           $"peak lr {_options.ScaledLearningRate:G3} after {_options.EffectiveWarmupEpochs} warm-up epoch(s), {threads} threads, {workers} data workers");
+        if (_communicator.Size > 1)
+        {
+            int shard = _options.BatchSize / _communicator.Size;
+            _output.WriteLine($"  {_communicator.Size} ranks ({_communicator.Engine}): each global batch of {_options.BatchSize} is {_communicator.Size} shards of {shard} images, " +
+                              $"rank r computing images [{shard}r, {shard}(r+1)); rank 0 writes and evaluates");
+        }
         _output.WriteLine($"  run folder {Path.GetFullPath(runDirectory)}");
         if (run.Initialization is { } report)
             _output.WriteLine($"  backbone initialized from {runOptions.InitializeFrom} ({report.Source}, {report.Tensors} tensors" +
                               (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
                               (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
-        run.Engine.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), typeof(TModel), _options,
+        if (_communicator.Size > 1 && _args.Text("--device", "auto") == "cuda")
+            throw new CliException($"train: --device cuda on {_communicator.Size} ranks needs the NCCL gradient path, which the GPU trainer does not have yet; use --device cpu");
+        run.Engine.Accelerator = _communicator.Size > 1 ? null : AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), typeof(TModel), _options,
             run.StepsPerEpoch, run.Engine.Student.Span, _output);
 
         using var interrupt = new CancellationTokenSource();
@@ -129,6 +177,8 @@ public sealed class TrainCommand : IDinoModelVisitor
         {
             var result = run.Run(console, interrupt.Token);
             console.Summarize(result, runDirectory);
+            if (_communicator.Size > 1)
+                _output.WriteLine($"  rank 0 spent {run.Engine.CommunicationTime.TotalSeconds:F2} s in the gradient, center and loss all-reduces after its backward (communication and waiting for the other ranks)");
             if (result.Stopped)
                 _output.WriteLine($"stopped at step {result.Steps} of {run.TotalSteps}; continue with the same options and --resume {result.CheckpointPath}");
         }
@@ -141,6 +191,20 @@ public sealed class TrainCommand : IDinoModelVisitor
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// Every rank must train the same recipe (a rank launched with another seed or batch would silently average two
+    /// runs): rank 0's recipe is broadcast as a hash and each rank compares its own.
+    /// </summary>
+    private unsafe void CheckSameRecipe(string model)
+    {
+        ulong own = 14695981039346656037ul;
+        foreach (char c in model + "|" + _options) own = (own ^ c) * 1099511628211ul;
+        ulong lead = own;
+        _communicator.Broadcast(&lead, sizeof(ulong), root: 0);
+        if (lead != own)
+            throw new CliException($"train: this rank's model or recipe differs from rank 0's (every rank needs the same model, batch, seed and recipe options)");
     }
 
     /// <summary>The run, with its errors as one-line command-line errors naming the option whose path failed.</summary>
