@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using DinoCompiled.Compiled;
 
 namespace DinoCompiled.Cuda;
@@ -16,8 +15,9 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
 {
     private readonly CudaDevice _device;
     private readonly CudaScheduleOps _ops;
-    private readonly CudaStepKernels _kernels;
-    private readonly ArchitectureInfo _architecture;
+    private readonly CudaLossKernels _loss;
+    private readonly CudaStepLayout _layout;
+    private readonly CudaStepBuffers _buffers;
     private readonly DeviceBuffer _globalArena, _localArena, _headArena;
     private readonly DeviceBuffer _features, _featureGradients, _logits, _logitGradients, _teacherFeatures, _teacherLogits;
     private readonly DeviceBuffer _teacherProbabilities, _rowLosses;
@@ -30,32 +30,33 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Plans the device buffers for <paramref name="batch"/> images with 2 global and <paramref name="localCrops"/> local crops each.</summary>
     public CudaDinoStep(CudaDevice device, CudaScheduleOps ops, int batch, int localCrops)
     {
-        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch needs at least one image.");
-        if (localCrops < 0) throw new ArgumentOutOfRangeException(nameof(localCrops), localCrops, "The number of local crops cannot be negative.");
+        _layout = new CudaStepLayout(TModel.Description, batch, localCrops);
         _device = device;
         _ops = ops;
-        _kernels = new CudaStepKernels(device, ops);
-        var description = TModel.Description;
-        _architecture = description.Architecture;
+        _loss = new CudaLossKernels(ops.Module.Source);
         Batch = batch;
         LocalCrops = localCrops;
-        int d = _architecture.EmbedDim, k = _architecture.Head.OutDim;
 
-        ArenaPlan Plan(int crop) => description.Arenas.First(a => a.Crop == crop);
-        _globalArena = device.Allocate(Plan(_architecture.GlobalCrop).FixedFloats + Plan(_architecture.GlobalCrop).FloatsPerUnit * GlobalRows);
-        _localArena = device.Allocate(localCrops == 0 ? 0 : Plan(_architecture.LocalCrop).FixedFloats + Plan(_architecture.LocalCrop).FloatsPerUnit * LocalRows);
-        _headArena = device.Allocate(Plan(0).FixedFloats + Plan(0).FloatsPerUnit * Rows);
+        _globalArena = device.Allocate(_layout.GlobalArena);
+        _localArena = device.Allocate(_layout.LocalArena);
+        _headArena = device.Allocate(_layout.HeadArena);
         ArenaBytes = _globalArena.Bytes + _localArena.Bytes + _headArena.Bytes;
 
-        _features = device.Allocate((long)Rows * d);
-        _featureGradients = device.Allocate((long)Rows * d);
-        _logits = device.Allocate((long)Rows * k);
-        _logitGradients = device.Allocate((long)Rows * k);
-        _teacherFeatures = device.Allocate((long)GlobalRows * d);
-        _teacherLogits = device.Allocate((long)GlobalRows * k);
-        _teacherProbabilities = device.Allocate((long)GlobalRows * k);
-        _rowLosses = device.Allocate(2L * Rows); // doubles
+        _features = device.Allocate(_layout.Features);
+        _featureGradients = device.Allocate(_layout.Features);
+        _logits = device.Allocate(_layout.Logits);
+        _logitGradients = device.Allocate(_layout.Logits);
+        _teacherFeatures = device.Allocate(_layout.TeacherFeatures);
+        _teacherLogits = device.Allocate(_layout.TeacherLogits);
+        _teacherProbabilities = device.Allocate(_layout.TeacherLogits);
+        _rowLosses = device.Allocate(_layout.RowLosses);
         _hostRowLosses = new double[Rows];
+        _buffers = new CudaStepBuffers
+        {
+            GlobalArena = _globalArena.Ptr, LocalArena = _localArena.Ptr, HeadArena = _headArena.Ptr, Features = _features.Ptr,
+            FeatureGradients = _featureGradients.Ptr, Logits = _logits.Ptr, LogitGradients = _logitGradients.Ptr, TeacherFeatures = _teacherFeatures.Ptr,
+            TeacherLogits = _teacherLogits.Ptr, TeacherProbabilities = _teacherProbabilities.Ptr, RowLosses = _rowLosses.Ptr,
+        };
     }
 
     /// <summary>Images per step.</summary>
@@ -124,39 +125,8 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
     public bool RanAsGraph => _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
 
-    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
-    {
-        int global = _architecture.GlobalCrop, local = _architecture.LocalCrop, d = _architecture.EmbedDim;
-        TModel.BackboneForwardCuda(global, new SegmentBuffers { Parameters = teacher, Arena = _globalArena.Ptr, Units = GlobalRows, Input = inputs.GlobalCrops, Output = _teacherFeatures.Ptr }, _ops);
-        TModel.HeadForwardCuda(new SegmentBuffers { Parameters = teacher, Arena = _headArena.Ptr, Units = GlobalRows, Input = _teacherFeatures.Ptr, Output = _teacherLogits.Ptr }, _ops);
-
-        var globalGroup = new SegmentBuffers
-        {
-            Parameters = student, Gradients = gradients.Ptr, Arena = _globalArena.Ptr, Units = GlobalRows, Input = inputs.GlobalCrops,
-            Output = _features.Ptr, OutputGradient = _featureGradients.Ptr, DropScales = inputs.GlobalDropScales,
-        };
-        var localGroup = new SegmentBuffers
-        {
-            Parameters = student, Gradients = gradients.Ptr, Arena = _localArena.Ptr, Units = LocalRows, Input = inputs.LocalCrops,
-            Output = _features.Ptr + (long)GlobalRows * d, OutputGradient = _featureGradients.Ptr + (long)GlobalRows * d, DropScales = inputs.LocalDropScales,
-        };
-        var head = new SegmentBuffers
-        {
-            Parameters = student, Gradients = gradients.Ptr, Arena = _headArena.Ptr, Units = Rows, Input = _features.Ptr, Output = _logits.Ptr,
-            OutputGradient = _logitGradients.Ptr, InputGradient = _featureGradients.Ptr,
-        };
-
-        TModel.BackboneForwardCuda(global, globalGroup, _ops);
-        if (LocalCrops > 0) TModel.BackboneForwardCuda(local, localGroup, _ops);
-        TModel.HeadForwardCuda(head, _ops);
-        _kernels.Loss(_logits.Ptr, _teacherLogits.Ptr, inputs.Center, _teacherProbabilities.Ptr, _logitGradients.Ptr, _rowLosses.Ptr,
-            Batch, 2 + LocalCrops, inputs.StudentTemperature, inputs.TeacherTemperature);
-
-        gradients.Clear();
-        TModel.HeadBackwardCuda(head, _ops);
-        if (LocalCrops > 0) TModel.BackboneBackwardCuda(local, localGroup, _ops);
-        TModel.BackboneBackwardCuda(global, globalGroup, _ops);
-    }
+    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs) =>
+        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, student, teacher, gradients.Ptr, inputs, gradients.Clear);
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>
     public unsafe double ReadLoss()
@@ -185,7 +155,6 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     public void Dispose()
     {
         _graph?.Dispose();
-        _kernels.Dispose();
         foreach (var buffer in new[] { _globalArena, _localArena, _headArena, _features, _featureGradients, _logits, _logitGradients, _teacherFeatures, _teacherLogits, _teacherProbabilities, _rowLosses })
             buffer.Dispose();
     }

@@ -4,15 +4,15 @@ using DinoCompiled.Compiled;
 namespace DinoCompiled.Cuda;
 
 /// <summary>
-/// Launches the generated step kernels of a model's module (docs/CUDA.md gives their signatures and geometry): the DINO
-/// loss (teacher softmax, then each student row's loss and gradient), the center update, per-tensor clipping (squared
-/// norms per chunk, norms, scale), AdamW over the flat buffers with the host's per-tensor rows, and the teacher EMA.
+/// Launches the generated step kernels of a model's module (docs/CUDA.md gives their signatures and geometry) other than
+/// the loss's (<see cref="CudaLossKernels"/>): the center update, per-tensor clipping (squared norms per chunk, norms,
+/// scale), AdamW over the flat buffers with the host's per-tensor rows, and the teacher EMA.
 /// Every reduction has a fixed order, so a step's numbers do not depend on timing.
 /// </summary>
 internal sealed class CudaStepKernels : IDisposable
 {
     private readonly CudaScheduleOps _ops;
-    private readonly int _teacherSoftmax, _studentLoss, _center, _squaredNorms, _norms, _clip, _adamW, _ema;
+    private readonly int _center, _squaredNorms, _norms, _clip, _adamW, _ema;
     private readonly int _outDim, _tensors, _parameterChunks;
     private readonly long _flatLength;
     private readonly DeviceBuffer _partials, _tensorNorms;
@@ -21,8 +21,6 @@ internal sealed class CudaStepKernels : IDisposable
     {
         _ops = ops;
         var source = ops.Module.Source;
-        _teacherSoftmax = source.IndexOf("dino_loss_teacher");
-        _studentLoss = source.IndexOf("dino_loss_student");
         _center = source.IndexOf("dino_center_update");
         _squaredNorms = source.IndexOf("dino_grad_sqnorm");
         _norms = source.IndexOf("dino_grad_norms");
@@ -35,18 +33,6 @@ internal sealed class CudaStepKernels : IDisposable
         _flatLength = source.Define("DINO_FLAT_LENGTH");
         _partials = device.Allocate(2L * _parameterChunks); // doubles
         _tensorNorms = device.Allocate(2L * _tensors);       // doubles
-    }
-
-    /// <summary>
-    /// The loss's gradient into <paramref name="dStudent"/> and each student row's loss into <paramref name="rowLoss"/>
-    /// (doubles): the teacher's centred, sharpened softmax first, then one block per student row.
-    /// </summary>
-    public void Loss(Ptr student, Ptr teacher, Ptr center, Ptr teacherProbabilities, Ptr dStudent, Ptr rowLoss, int batch, int crops, float studentTemperature, float teacherTemperature)
-    {
-        _ops.Launch(_teacherSoftmax, (uint)(2 * batch), 1, 512, 0, new KernelArgs().Ptr(teacher).Ptr(center).Ptr(teacherProbabilities).Float(1f / teacherTemperature));
-        float gradScale = (float)(1.0 / (studentTemperature * 2.0 * (crops - 1) * batch));
-        _ops.Launch(_studentLoss, (uint)(crops * batch), 1, 512, 0,
-            new KernelArgs().Ptr(student).Ptr(teacherProbabilities).Ptr(dStudent).Ptr(rowLoss).Int(batch).Float(1f / studentTemperature).Float(gradScale));
     }
 
     /// <summary>center = m·center + (1 − m)·mean of the teacher's rows.</summary>

@@ -1,0 +1,28 @@
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// The launches of the generated DINO-loss kernels of a model's module: the teacher's centred, sharpened softmax, then
+/// one block per student row writing its loss (a double) and its gradient. Only the launch geometry and the arguments
+/// live here, so any <see cref="CudaOps"/> (the device's, or the tests' emulator) runs them.
+/// </summary>
+internal sealed class CudaLossKernels
+{
+    private readonly int _teacherSoftmax, _studentLoss;
+
+    public CudaLossKernels(CudaModuleSource source)
+    {
+        _teacherSoftmax = source.IndexOf("dino_loss_teacher");
+        _studentLoss = source.IndexOf("dino_loss_student");
+    }
+
+    public void Queue(CudaOps ops, Ptr student, Ptr teacher, Ptr center, Ptr teacherProbabilities, Ptr dStudent, Ptr rowLoss, int batch, int crops,
+        float studentTemperature, float teacherTemperature)
+    {
+        ops.Launch(_teacherSoftmax, (uint)(2 * batch), 1, 512, 0, new KernelArgs().Ptr(teacher).Ptr(center).Ptr(teacherProbabilities).Float(1f / teacherTemperature));
+        float gradScale = (float)(1.0 / (studentTemperature * 2.0 * (crops - 1) * batch));
+        ops.Launch(_studentLoss, (uint)(crops * batch), 1, 512, 0,
+            new KernelArgs().Ptr(student).Ptr(teacherProbabilities).Ptr(dStudent).Ptr(rowLoss).Int(batch).Float(1f / studentTemperature).Float(gradScale));
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Linq;
+using DinoCompiled.Compiled;
+
+namespace DinoCompiled.Cuda;
+
+/// <summary>
+/// The floats of every buffer one compiled DINO step on the GPU reads or writes, from the generated arena plans: the one
+/// place their sizes are worked out, so the device step and the emulated step of the tests allocate the same.
+/// </summary>
+internal sealed class CudaStepLayout
+{
+    public CudaStepLayout(ModelDescription description, int batch, int localCrops)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch needs at least one image.");
+        if (localCrops < 0) throw new ArgumentOutOfRangeException(nameof(localCrops), localCrops, "The number of local crops cannot be negative.");
+        var a = description.Architecture;
+        Batch = batch;
+        LocalCrops = localCrops;
+        EmbedDim = a.EmbedDim;
+        int k = a.Head.OutDim;
+        ArenaPlan Plan(int crop) => description.Arenas.First(p => p.Crop == crop);
+        GlobalArena = Plan(a.GlobalCrop).FixedFloats + Plan(a.GlobalCrop).FloatsPerUnit * GlobalRows;
+        LocalArena = localCrops == 0 ? 0 : Plan(a.LocalCrop).FixedFloats + Plan(a.LocalCrop).FloatsPerUnit * LocalRows;
+        HeadArena = Plan(0).FixedFloats + Plan(0).FloatsPerUnit * Rows;
+        Features = (long)Rows * a.EmbedDim;
+        Logits = (long)Rows * k;
+        TeacherFeatures = (long)GlobalRows * a.EmbedDim;
+        TeacherLogits = (long)GlobalRows * k;
+        RowLosses = 2L * Rows; // doubles
+    }
+
+    public int Batch { get; }
+    public int LocalCrops { get; }
+    public int EmbedDim { get; }
+    public int GlobalRows => 2 * Batch;
+    public int LocalRows => LocalCrops * Batch;
+    public int Rows => GlobalRows + LocalRows;
+    public int Crops => 2 + LocalCrops;
+
+    public long GlobalArena { get; }
+    public long LocalArena { get; }
+    public long HeadArena { get; }
+
+    /// <summary>The student's CLS features, and the same again for their gradient.</summary>
+    public long Features { get; }
+
+    /// <summary>The student's logits, and the same again for their gradient.</summary>
+    public long Logits { get; }
+
+    public long TeacherFeatures { get; }
+
+    /// <summary>The teacher's logits, and the same again for its probabilities.</summary>
+    public long TeacherLogits { get; }
+
+    /// <summary>One double per student row, as floats.</summary>
+    public long RowLosses { get; }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using DinoCompiled.Compiled;
+using DinoCompiled.Cuda;
+using DinoCompiled.Models;
+using DinoCompiled.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DinoCompiled.Tests.Cuda.Emulation;
+
+/// <summary>
+/// The generated fp32 CUDA schedule of a whole DINO step (teacher and student forward, the loss kernels, the backward)
+/// run on the CPU emulator through <see cref="CudaStepSequence{TModel}"/>, the device step's own sequence, against the
+/// CPU step on the same weights, crops, drop-path scales, center and temperatures. Each student and teacher output, the
+/// loss and every parameter's gradient must be within the fp32 conformance bound (1e-4 relative, ‖gpu − cpu‖₂ / ‖cpu‖₂)
+/// that the GPU itself will be held to. The arenas start as NaN, so a schedule that reads what it has not written fails.
+/// </summary>
+public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
+{
+    private const int Batch = 1, LocalCrops = 2, Seed = 11;
+
+    [EmulatorFact]
+    public void FmnistTinyFp32StepMatchesTheCpuStep()
+    {
+        var description = FmnistTiny.Description;
+        var a = description.Architecture;
+        var table = description.Parameters;
+        long flat = table.FlatLength;
+        var random = new Random(Seed);
+
+        using var student = new NativeBuffer(flat);
+        using var teacher = new NativeBuffer(flat);
+        ParameterInitializer.Initialize(student.Data, table, Seed);
+        // A teacher a little away from the student, as after some EMA steps, so the two forwards are told apart.
+        for (long i = 0; i < flat; i++) teacher.Data[i] = student.Data[i] * (float)(1 + 0.05 * (random.NextDouble() - 0.5));
+
+        var layout = new CudaStepLayout(description, Batch, LocalCrops);
+        using var globalCrops = Random(random, (long)layout.GlobalRows * a.Channels * a.GlobalCrop * a.GlobalCrop, 2);
+        using var localCrops = Random(random, (long)layout.LocalRows * a.Channels * a.LocalCrop * a.LocalCrop, 2);
+        using var globalDrop = DropScales(random, 2L * a.Depth * layout.GlobalRows);
+        using var localDrop = DropScales(random, 2L * a.Depth * layout.LocalRows);
+        using var center = Random(random, a.Head.OutDim, 0.5);
+        var inputs = new StepInputs
+        {
+            GlobalCrops = globalCrops.Ptr, LocalCrops = localCrops.Ptr, GlobalDropScales = globalDrop.Ptr, LocalDropScales = localDrop.Ptr, Center = center.Ptr,
+            StudentTemperature = 0.1f, TeacherTemperature = 0.05f,
+        };
+
+        using var cpuGradients = new NativeBuffer(flat);
+        using var cpu = new DinoStep<FmnistTiny>(Batch, LocalCrops);
+        double cpuLoss = cpu.Run(student.Ptr, teacher.Ptr, cpuGradients.Ptr, flat, inputs);
+
+        var ops = new EmulatedCudaOps(FmnistTiny.CudaModule);
+        var buffers = new List<NativeBuffer>();
+        NativeBuffer Poisoned(long floats)
+        {
+            var buffer = new NativeBuffer(floats);
+            buffer.Span.Fill(float.NaN);
+            buffers.Add(buffer);
+            return buffer;
+        }
+        try
+        {
+            var step = new CudaStepBuffers
+            {
+                GlobalArena = Poisoned(layout.GlobalArena).Ptr, LocalArena = Poisoned(layout.LocalArena).Ptr, HeadArena = Poisoned(layout.HeadArena).Ptr,
+                Features = Poisoned(layout.Features).Ptr, FeatureGradients = Poisoned(layout.Features).Ptr, Logits = Poisoned(layout.Logits).Ptr,
+                LogitGradients = Poisoned(layout.Logits).Ptr, TeacherFeatures = Poisoned(layout.TeacherFeatures).Ptr, TeacherLogits = Poisoned(layout.TeacherLogits).Ptr,
+                TeacherProbabilities = Poisoned(layout.TeacherLogits).Ptr, RowLosses = Poisoned(layout.RowLosses).Ptr,
+            };
+            var gradients = Poisoned(flat);
+            var clock = Stopwatch.StartNew();
+            CudaStepSequence<FmnistTiny>.Queue(ops, new CudaLossKernels(FmnistTiny.CudaModule), layout, step, student.Ptr, teacher.Ptr, gradients.Ptr, inputs,
+                gradients.Clear);
+            log.WriteLine($"emulated step: {ops.Launches} launches, {ops.Gemms} GEMMs, {clock.Elapsed.TotalSeconds:F1} s");
+
+            var rowLosses = new ReadOnlySpan<double>((double*)(float*)step.RowLosses, layout.Rows);
+            double gpuLoss = CudaDinoStep<FmnistTiny>.LossFromRowLosses(rowLosses, Batch, LocalCrops);
+            var results = new List<(string Name, double Error)> { ("loss", Math.Abs(gpuLoss - cpuLoss) / Math.Abs(cpuLoss)) };
+            void Compare(string name, ReadOnlySpan<float> expected, Ptr actual)
+            {
+                var values = new ReadOnlySpan<float>((float*)actual, expected.Length);
+                Assert.True(Norm(expected) > 0, name + " is zero on the CPU: the comparison would prove nothing");
+                results.Add((name, CudaConformance.RelativeError(values, expected)));
+            }
+            Compare("student.features", cpu.StudentFeatures, step.Features);
+            Compare("student.logits", cpu.StudentLogits, step.Logits);
+            Compare("teacher.features", cpu.TeacherFeatures, step.TeacherFeatures);
+            Compare("teacher.logits", cpu.TeacherLogits, step.TeacherLogits);
+            foreach (var p in table.Where(p => p.Trainable))
+                Compare("grad." + p.Name, cpuGradients.Span.Slice(checked((int)p.Offset), checked((int)p.Count)), gradients.Ptr + p.Offset);
+
+            foreach (var (name, error) in results.OrderByDescending(r => r.Error).Take(8)) log.WriteLine($"{name,-40} {error:E2}");
+            var failed = results.Where(r => !(r.Error <= CudaConformance.Bound(CudaPrecision.Fp32))).ToList();
+            Assert.True(failed.Count == 0, "beyond 1e-4: " + string.Join(", ", failed.Select(f => f.Name + " " + f.Error.ToString("E2"))));
+        }
+        finally
+        {
+            foreach (var buffer in buffers) buffer.Dispose();
+        }
+    }
+
+    private static NativeBuffer Random(Random random, long count, double spread)
+    {
+        var buffer = new NativeBuffer(Math.Max(1, count));
+        for (long i = 0; i < buffer.Length; i++) buffer.Data[i] = (float)((random.NextDouble() * 2 - 1) * spread);
+        return buffer;
+    }
+
+    // Drop path with rate 0.2: each (block, branch, row) scale is 0 or 1 / 0.8.
+    private static NativeBuffer DropScales(Random random, long count)
+    {
+        var buffer = new NativeBuffer(Math.Max(1, count));
+        for (long i = 0; i < buffer.Length; i++) buffer.Data[i] = random.NextDouble() < 0.2 ? 0f : 1.25f;
+        return buffer;
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values) sum += (double)v * v;
+        return Math.Sqrt(sum);
+    }
+}
