@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using DinoCompiled.Compiled;
 using DinoCompiled.Cuda;
 
@@ -31,6 +32,9 @@ internal sealed unsafe class EmulatedCudaOps : CudaOps
     public int Launches { get; private set; }
 
     public int Gemms { get; private set; }
+
+    /// <summary>Seconds spent in each kernel (by name and geometry), to see where the emulator's time goes.</summary>
+    public Dictionary<string, double> KernelSeconds { get; } = new();
 
     public override void Gemm(int m, int n, int k, Ptr a, int lda, bool transA, Ptr b, int ldb, bool transB, Ptr c, int ldc, float beta,
         CudaGemmEpilogue epilogue, Ptr bias, Ptr aux, int auxLd)
@@ -69,7 +73,10 @@ internal sealed unsafe class EmulatedCudaOps : CudaOps
     {
         if (sharedBytes != 0) throw new NotSupportedException("The emulator has no dynamic shared memory; " + Module.Source.KernelNames[kernel] + " asked for " + sharedBytes + " bytes.");
         Launches++;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         Module.Launch(kernel, gridX, gridY, blockX, args);
+        string name = Module.Source.KernelNames[kernel] + $" ({gridX},{gridY})x{blockX}";
+        KernelSeconds[name] = KernelSeconds.GetValueOrDefault(name) + System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>Launches a step kernel of the model's module by name.</summary>

@@ -76,6 +76,7 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
             CudaStepSequence<FmnistTiny>.Queue(ops, new CudaLossKernels(FmnistTiny.CudaModule), layout, step, student.Ptr, teacher.Ptr, gradients.Ptr, inputs,
                 gradients.Clear);
             log.WriteLine($"emulated step: {ops.Launches} launches, {ops.Gemms} GEMMs, {clock.Elapsed.TotalSeconds:F1} s");
+            foreach (var (kernel, seconds) in ops.KernelSeconds.OrderByDescending(k => k.Value).Take(12)) log.WriteLine($"  {kernel,-60} {seconds:F2} s");
 
             var rowLosses = new ReadOnlySpan<double>((double*)(float*)step.RowLosses, layout.Rows);
             double gpuLoss = CudaDinoStep<FmnistTiny>.LossFromRowLosses(rowLosses, Batch, LocalCrops);

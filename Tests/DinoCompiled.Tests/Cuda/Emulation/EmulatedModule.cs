@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -69,7 +70,11 @@ internal sealed unsafe partial class EmulatedModule
         cpp.Append("        default: return -1;\n    }\n    return emu_errors.load();\n}\n");
 
         string text = cpp.ToString();
-        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        string shim = Path.Combine(RepositoryPaths.Root, "tools", "cuda", "emulate");
+        // The cache key covers the shim too: a changed emulator must not run an old library.
+        var key = new StringBuilder(text);
+        foreach (var header in Directory.GetFiles(shim, "*.h").Order(StringComparer.Ordinal)) key.Append(File.ReadAllText(header));
+        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16];
         string directory = Path.Combine(Path.GetTempPath(), "dino-emulated-" + hash);
         string library = Path.Combine(directory, "module.so");
         if (!File.Exists(library))
@@ -77,7 +82,6 @@ internal sealed unsafe partial class EmulatedModule
             Directory.CreateDirectory(directory);
             string file = Path.Combine(directory, "module.cpp");
             File.WriteAllText(file, text);
-            string shim = Path.Combine(RepositoryPaths.Root, "tools", "cuda", "emulate");
             string partial = library + "." + Environment.ProcessId + ".tmp";
             var start = new ProcessStartInfo("g++") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var argument in new[] { "-std=c++20", "-O1", "-ffp-contract=off", "-fPIC", "-shared", "-pthread", "-w", "-I", shim, file, "-o", partial })
