@@ -10,7 +10,7 @@ namespace DinoCompiled.Generator.Compiler;
 /// comments as <see cref="ScheduleEmitter"/>, each node a cuBLASLt GEMM (<c>ops.Gemm</c>) or one or more launches of the
 /// model's generated kernels (<c>ops.Launch</c>). Grids that grow with the batch are computed from the units at run time.
 /// </summary>
-internal sealed class CudaScheduleEmitter
+internal sealed partial class CudaScheduleEmitter
 {
     private const string Args = "new global::DinoCompiled.Cuda.KernelArgs()";
     private const string Epilogue = "global::DinoCompiled.Cuda.CudaGemmEpilogue.";
@@ -20,9 +20,11 @@ internal sealed class CudaScheduleEmitter
     private readonly CudaSourceEmitter _module;
     private readonly int _crop;
     private readonly int _embedDim;
+    private readonly GpuForwardPlan? _gpu;
 
-    private CudaScheduleEmitter(Graph graph, MemoryPlan plan, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim)
+    private CudaScheduleEmitter(Graph graph, MemoryPlan plan, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim, GpuForwardPlan? gpu = null)
     {
+        _gpu = gpu;
         _graph = graph;
         _plan = plan;
         _w = writer;
@@ -34,18 +36,20 @@ internal sealed class CudaScheduleEmitter
     public static void Emit(Graph graph, MemoryPlan plan, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim)
     {
         var emitter = new CudaScheduleEmitter(graph, plan, writer, module, crop, embedDim);
-        emitter.Method("Forward", graph.Forward, "the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs");
+        emitter.Method("ForwardCuda", graph.Forward, "the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs");
         writer.Line();
-        emitter.Method("Backward", graph.Backward, "the backward pass on the GPU after ForwardCuda on the same arena: reads b.OutputGradient, accumulates into b.Gradients" +
+        emitter.Method("BackwardCuda", graph.Backward, "the backward pass on the GPU after ForwardCuda on the same arena: reads b.OutputGradient, accumulates into b.Gradients" +
             (graph.Name == "Head" ? ", writes b.InputGradient" : ""));
     }
 
-    private void Method(string pass, List<GraphNode> nodes, string summary)
+    private void Method(string suffix, List<GraphNode> nodes, string summary, Func<GraphNode, List<string>>? calls = null, IEnumerable<string>? prologue = null)
     {
+        calls ??= Calls;
         _w.Line("/// <summary>" + _graph.Name + ": " + summary + ".</summary>");
-        using (_w.Block("public static void " + _graph.Name + pass + "Cuda(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)"))
+        using (_w.Block("public static void " + _graph.Name + suffix + "(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)"))
         {
             _w.Line("int u = b.Units;");
+            foreach (var line in prologue ?? Array.Empty<string>()) _w.Line(line);
             string? layer = null;
             foreach (var node in nodes)
             {
@@ -54,7 +58,7 @@ internal sealed class CudaScheduleEmitter
                     _w.Line("// " + node.Layer);
                     layer = node.Layer;
                 }
-                var lines = Calls(node);
+                var lines = calls(node);
                 string comment = "  // " + ScheduleEmitter.Describe(node);
                 if (lines.Count == 1) _w.Line(lines[0] + comment);
                 else
@@ -221,6 +225,12 @@ internal sealed class CudaScheduleEmitter
             default:
                 throw new InvalidOperationException("No CUDA emitter for " + n.Op + ".");
         }
+        return Checked(calls);
+    }
+
+    /// <summary>Every kernel a call launches must be in the module (its index is looked up now, at build time).</summary>
+    private List<string> Checked(List<string> calls)
+    {
         foreach (var call in calls)
         {
             int at = call.IndexOf("CudaKernel.", StringComparison.Ordinal);
@@ -229,7 +239,7 @@ internal sealed class CudaScheduleEmitter
         return calls;
     }
 
-    private string T(GraphTensor tensor) => ScheduleEmitter.TensorExpression(tensor, _plan);
+    private string T(GraphTensor tensor) => _gpu is null ? ScheduleEmitter.TensorExpression(tensor, _plan) : GpuTensor(tensor);
 
     private static string Blocks(long items, int perBlock) => ((items + perBlock - 1) / perBlock).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -23,13 +23,9 @@ internal static class GpuSegmentPlanner
 
     public static GpuSegmentPlan Plan(Graph graph, int crop)
     {
-        // Flash attention's second output: the log-sum-exp per (head, row) instead of the probabilities.
-        var logSumExp = new HashSet<GraphTensor>(graph.Forward.Where(n => n.Op == OpKind.Attention).Select(n => n.Outputs[1].Storage));
+        var logSumExp = LogSumExp(graph);
         long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
-        var bytesPerElement = new Dictionary<GraphTensor, int>();
-        foreach (var node in graph.Forward.Concat(graph.Backward))
-            foreach (var (tensor, bytes) in OutputStorage(node))
-                if (tensor.Storage.Role == TensorRole.Arena) bytesPerElement[tensor.Storage] = Math.Max(bytesPerElement.TryGetValue(tensor.Storage, out int b) ? b : 0, bytes);
+        var bytesPerElement = StorageBytes(graph);
 
         long PerUnit(GraphTensor t) => Align(Elements(t) * Bytes(t));
         long Fixed(GraphTensor t) => Align(t.FixedCount * Bytes(t));
@@ -62,8 +58,53 @@ internal static class GpuSegmentPlanner
             nodes.Add(Cost(n, false, Bytes, Elements));
         }
         var training = MemoryPlanner.PlanSizes(steps, PerUnit, Fixed);
-        var forward = MemoryPlanner.PlanSizes(graph.Forward, PerUnit, Fixed);
-        return new GpuSegmentPlan(graph.Name, crop, training.Fixed, training.PerUnit, forward.Fixed, forward.PerUnit, nodes);
+        var forward = PlanForward(graph);
+        return new GpuSegmentPlan(graph.Name, crop, training.Fixed, training.PerUnit, forward.FixedBytes, forward.BytesPerUnit, nodes);
+    }
+
+    /// <summary>
+    /// The forward-only plan with its offsets: a tensor lives only while a later forward node reads it, and an external
+    /// fp32 input that a GEMM reads as its left operand gets a bf16 copy, written first.
+    /// </summary>
+    public static GpuForwardPlan PlanForward(Graph graph)
+    {
+        var logSumExp = LogSumExp(graph);
+        var bytesPerElement = StorageBytes(graph);
+        var copies = new Dictionary<GraphTensor, GraphTensor>();
+        foreach (var n in graph.Forward.Where(IsGemm))
+        {
+            var a = n.Inputs[0].Storage;
+            if (a.Role != TensorRole.External || copies.ContainsKey(a)) continue;
+            var copy = new GraphTensor(-1000 - copies.Count, a.Name + ".bf16", TensorRole.Arena, a.RowsPerUnit, a.Cols, a.FixedCount);
+            copies[a] = copy;
+            bytesPerElement[copy] = Bf16;
+        }
+        var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
+        foreach (var n in graph.Forward)
+            steps.Add(MemoryPlanner.Touched(n).Select(t => copies.TryGetValue(t.Storage, out var c) ? c : t).ToList());
+        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
+        int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
+        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
+        return new GpuForwardPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies);
+    }
+
+    private static bool IsGemm(GraphNode n) => n.Op is OpKind.Linear or OpKind.LinearGelu or OpKind.LinearResidual or OpKind.MatMul;
+
+    // Flash attention's second output: the log-sum-exp per (head, row) instead of the probabilities.
+    private static HashSet<GraphTensor> LogSumExp(Graph graph) =>
+        new(graph.Forward.Where(n => n.Op == OpKind.Attention).Select(n => n.Outputs[1].Storage));
+
+    /// <summary>2 or 4 bytes for every arena storage some node writes (the larger where two nodes disagree).</summary>
+    private static Dictionary<GraphTensor, int> StorageBytes(Graph graph)
+    {
+        var bytesPerElement = new Dictionary<GraphTensor, int>();
+        foreach (var node in graph.Forward.Concat(graph.Backward))
+            foreach (var (tensor, bytes) in OutputStorage(node))
+                if (tensor.Storage.Role == TensorRole.Arena) bytesPerElement[tensor.Storage] = Math.Max(bytesPerElement.TryGetValue(tensor.Storage, out int b) ? b : 0, bytes);
+        // The patch embedding's output feeds the fp32 residual stream through AssembleTokens, an fp32 kernel.
+        foreach (var n in graph.Forward.Where(n => n.Op == OpKind.AssembleTokens))
+            if (n.Inputs[0].Storage.Role == TensorRole.Arena) bytesPerElement[n.Inputs[0].Storage] = Fp32;
+        return bytesPerElement;
     }
 
     /// <summary>What each output of a node is stored as.</summary>
@@ -93,6 +134,12 @@ internal static class GpuSegmentPlanner
             case OpKind.Attention:
                 yield return (n.Outputs[0], Bf16);
                 yield return (n.Outputs[1], Fp32); // the log-sum-exp
+                break;
+            case OpKind.L2Normalize:
+            case OpKind.WeightNorm:
+                // The logits GEMM's two bf16 operands; the norms stay fp32.
+                yield return (n.Outputs[0], Bf16);
+                for (int i = 1; i < n.Outputs.Count; i++) yield return (n.Outputs[i], Fp32);
                 break;
             default:
                 foreach (var t in n.Outputs) yield return (t, Fp32);

@@ -43,11 +43,23 @@ internal static class MemoryPlanner
     /// <summary>The same over steps given as the tensors each touches (a schedule with steps of its own, such as a recomputation).</summary>
     public static (long Fixed, long PerUnit) PlanSizes(IReadOnlyList<IReadOnlyList<GraphTensor>> steps, Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
     {
+        var (fixedPeak, perUnitPeak, _) = Place(steps, perUnitSize, fixedSize);
+        return (fixedPeak, perUnitPeak);
+    }
+
+    /// <summary>
+    /// The placement itself: the two peaks and every arena storage's offset (a fixed tensor's from the arena's start, a
+    /// per-unit tensor's within the per-unit part, to be multiplied by the units), in the sizes' own unit.
+    /// </summary>
+    public static (long Fixed, long PerUnit, Dictionary<GraphTensor, long> Offsets) Place(IReadOnlyList<IReadOnlyList<GraphTensor>> steps,
+        Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
+    {
         var (first, last) = Liveness(steps);
         var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
         var offsets = new Dictionary<GraphTensor, long>();
-        return (Place(tensors.Where(t => t.IsFixed).ToList(), fixedSize, first, last, offsets),
-                Place(tensors.Where(t => !t.IsFixed).ToList(), perUnitSize, first, last, offsets));
+        long fixedPeak = Place(tensors.Where(t => t.IsFixed).ToList(), fixedSize, first, last, offsets);
+        long perUnitPeak = Place(tensors.Where(t => !t.IsFixed).ToList(), perUnitSize, first, last, offsets);
+        return (fixedPeak, perUnitPeak, offsets);
     }
 
     /// <summary>Every tensor a node reads or writes, its epilogue's included.</summary>

@@ -32,6 +32,8 @@ internal static class ScheduleCompiler
                 cuda.Line();
                 CudaScheduleEmitter.Emit(graph, plan, cuda, module, crop, model.Spec.EmbedDim);
                 cuda.Line();
+                CudaScheduleEmitter.EmitForwardOnlyBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
+                cuda.Line();
                 gpuPlans.Add(GpuSegmentPlanner.Plan(graph, crop));
             }
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +

@@ -55,6 +55,8 @@ internal static class CudaMembersWriter
         w.Line();
         Dispatch(spec, w, "BackboneBackwardCuda", "BackwardCuda");
         w.Line();
+        Dispatch(spec, w, "BackboneForwardOnlyCudaBf16", "ForwardOnlyCudaBf16");
+        w.Line();
         w.Line("/// <summary>The CUDA C of <see cref=\"CudaModule\"/>.</summary>");
         w.Line("private const string CudaSource = \"\"\"");
         foreach (var line in module.Source.TrimEnd('\n').Split('\n')) w.Line(line);

@@ -9,6 +9,13 @@ public readonly struct SegmentBuffers
     /// <summary>The flat parameter buffer (student or teacher).</summary>
     public Ptr Parameters { get; init; }
 
+    /// <summary>
+    /// The GPU bf16 schedules' copy of <see cref="Parameters"/>: the same layout in 2-byte bf16 values (so parameter
+    /// offset o is at <c>ParametersBf16 + o / 2</c> in a Ptr's 4-byte units), written by AdamW for the student and by the EMA
+    /// for the teacher. Unused by the CPU and fp32 schedules.
+    /// </summary>
+    public Ptr ParametersBf16 { get; init; }
+
     /// <summary>The flat gradient buffer, same layout; the backward accumulates into it.</summary>
     public Ptr Gradients { get; init; }
 

@@ -20,6 +20,17 @@ public interface ICudaDinoModel : ICompiledDinoModel
     /// <summary>The backbone backward on the GPU, after its forward on the same arena.</summary>
     static abstract void BackboneBackwardCuda(int crop, in SegmentBuffers b, CudaOps ops);
 
+    /// <summary>
+    /// The backbone forward alone in bf16 (the teacher's; docs/BF16.md): on the GPU forward plan's arena
+    /// (<see cref="GpuSegmentPlan.ForwardFixedBytes"/> + units × <see cref="GpuSegmentPlan.ForwardBytesPerUnit"/>), reading
+    /// the bf16 weight copy in <see cref="SegmentBuffers.ParametersBf16"/> and the fp32 one in <see cref="SegmentBuffers.Parameters"/>;
+    /// writes the fp32 features and keeps nothing for a backward.
+    /// </summary>
+    static abstract void BackboneForwardOnlyCudaBf16(int crop, in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The head forward alone in bf16, on its GPU forward plan's arena: fp32 features in, fp32 logits out.</summary>
+    static abstract void HeadForwardOnlyCudaBf16(in SegmentBuffers b, CudaOps ops);
+
     /// <summary>The head forward on the GPU.</summary>
     static abstract void HeadForwardCuda(in SegmentBuffers b, CudaOps ops);
 

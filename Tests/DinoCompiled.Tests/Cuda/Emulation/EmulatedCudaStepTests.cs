@@ -17,6 +17,7 @@ namespace DinoCompiled.Tests.Cuda.Emulation;
 /// CPU step on the same weights, crops, drop-path scales, center and temperatures. Each student and teacher output, the
 /// loss and every parameter's gradient must be within the fp32 conformance bound (1e-4 relative, ‖gpu − cpu‖₂ / ‖cpu‖₂)
 /// that the GPU itself will be held to. The arenas start as NaN, so a schedule that reads what it has not written fails.
+/// The bf16 forward-only schedule (the teacher's) is held to the bf16 bound, 3e-2, on the teacher's features and logits.
 /// </summary>
 public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
 {
@@ -102,6 +103,63 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
         {
             foreach (var buffer in buffers) buffer.Dispose();
         }
+    }
+
+    [EmulatorFact]
+    public void FmnistTinyBf16TeacherForwardMatchesTheCpuTeacher()
+    {
+        var description = FmnistTiny.Description;
+        var a = description.Architecture;
+        var table = description.Parameters;
+        long flat = table.FlatLength;
+        var random = new Random(Seed + 1);
+        using var teacher = new NativeBuffer(flat);
+        ParameterInitializer.Initialize(teacher.Data, table, Seed + 1);
+        var layout = new CudaStepLayout(description, Batch, LocalCrops);
+        using var globalCrops = Random(random, (long)layout.GlobalRows * a.Channels * a.GlobalCrop * a.GlobalCrop, 2);
+        using var localCrops = Random(random, (long)layout.LocalRows * a.Channels * a.LocalCrop * a.LocalCrop, 2);
+        using var center = Random(random, a.Head.OutDim, 0.5);
+        using var cpu = new DinoStep<FmnistTiny>(Batch, LocalCrops);
+        using var cpuGradients = new NativeBuffer(flat);
+        cpu.Run(teacher.Ptr, teacher.Ptr, cpuGradients.Ptr, flat, new StepInputs
+        {
+            GlobalCrops = globalCrops.Ptr, LocalCrops = localCrops.Ptr, Center = center.Ptr, StudentTemperature = 0.1f, TeacherTemperature = 0.05f,
+        });
+
+        var ops = new EmulatedCudaOps(FmnistTiny.CudaModule);
+        Assert.Equal(0, flat % 4);
+        using var teacherBf16 = new NativeBuffer(flat / 2);
+        ops.Launch("dino_convert_f32_to_bf16", (uint)Math.Min(16384, (flat / 4 + 255) / 256), 1, 256,
+            new KernelArgs().Ptr(teacher.Ptr).Ptr(teacherBf16.Ptr).Long(flat));
+        GpuSegmentPlan Plan(int crop) => FmnistTiny.GpuPlans.Single(p => p.Crop == crop);
+        long ArenaFloats(GpuSegmentPlan p, int units) => (p.ForwardFixedBytes + p.ForwardBytesPerUnit * units + 3) / 4;
+        int units = layout.GlobalRows;
+        using var backboneArena = new NativeBuffer(ArenaFloats(Plan(a.GlobalCrop), units));
+        using var headArena = new NativeBuffer(ArenaFloats(Plan(0), units));
+        using var features = new NativeBuffer(layout.TeacherFeatures);
+        using var logits = new NativeBuffer(layout.TeacherLogits);
+        foreach (var buffer in new[] { backboneArena, headArena, features, logits }) buffer.Span.Fill(float.NaN);
+
+        var clock = Stopwatch.StartNew();
+        FmnistTiny.BackboneForwardOnlyCudaBf16(a.GlobalCrop, new SegmentBuffers
+        {
+            Parameters = teacher.Ptr, ParametersBf16 = teacherBf16.Ptr, Arena = backboneArena.Ptr, Units = units, Input = globalCrops.Ptr, Output = features.Ptr,
+        }, ops);
+        FmnistTiny.HeadForwardOnlyCudaBf16(new SegmentBuffers
+        {
+            Parameters = teacher.Ptr, ParametersBf16 = teacherBf16.Ptr, Arena = headArena.Ptr, Units = units, Input = features.Ptr, Output = logits.Ptr,
+        }, ops);
+        log.WriteLine($"emulated bf16 teacher forward: {ops.Launches} launches, {ops.Gemms} GEMMs, {clock.Elapsed.TotalSeconds:F1} s; " +
+                      $"arenas {backboneArena.Length * 4:N0} + {headArena.Length * 4:N0} bytes");
+
+        double bound = CudaConformance.Bound(CudaPrecision.Bf16);
+        double featureError = CudaConformance.RelativeError(features.Span, cpu.TeacherFeatures);
+        double logitError = CudaConformance.RelativeError(logits.Span, cpu.TeacherLogits);
+        log.WriteLine($"teacher.features {featureError:E2}, teacher.logits {logitError:E2} (bound {bound:E0})");
+        Assert.True(featureError <= bound, $"teacher.features differ by {featureError:E2} relative (bound {bound:E0})");
+        Assert.True(logitError <= bound, $"teacher.logits differ by {logitError:E2} relative (bound {bound:E0})");
+        // bf16 must have been used: the fp32 schedule would agree to about 1e-6.
+        Assert.True(featureError > 1e-5, $"teacher.features agree to {featureError:E2}: the schedule did not run in bf16");
     }
 
     private static NativeBuffer Random(Random random, long count, double spread)

@@ -9,11 +9,11 @@ namespace DinoCompiled.Models
     {
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.GpuPlans"/>
         public static global::System.Collections.Immutable.ImmutableArray<global::DinoCompiled.Cuda.GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone28", 28, 0, 884_544, 0, 167_744,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone28", 28, 0, 884_288, 0, 180_288,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 6_272, 4_704, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 200_704, 0, 14_112, 4_352),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 51_200, 38_144, 13_056),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 200_704, 0, 26_656, 4_352),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 51_200, 50_688, 13_056),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 52_000, 38_800, 512),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 4_915_200, 0, 51_200, 99_072),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 1_280_000, 0, 52_000, 0),
@@ -122,12 +122,12 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 200_704, 0, 26_656, 16_384),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 25_088, 1_024)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 177_344, 4_608, 33_344,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 177_472, 4_608, 35_648,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_152, 864, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 36_864, 0, 2_592, 4_352),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 36_864, 0, 4_896, 4_352),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 17_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 10_240, 7_424, 5_120),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 10_240, 9_728, 5_120),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 10_400, 7_760, 512),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 983_040, 0, 10_240, 99_072),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 51_200, 0, 10_400, 0),
@@ -238,16 +238,16 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 36_864, 0, 4_896, 16_384),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 4_608, 1_024)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 2_113_536, 5_120, 2_113_536, 3_072,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 3_162_112, 5_120, 1_064_960, 3_328,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 131_072, 0, 2_560, 132_096),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 524_288, 0, 3_072, 525_312),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 131_072, 0, 1_280, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 1_032, 772, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 3_170_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 1_048_576, 0, 16_896, 2_097_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 1_048_576, 0, 16_896, 2_097_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 1_048_576, 0, 16_896, 2_097_152),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 1_032, 516, 0),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 2_121_728),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 1_048_576, 0, 16_640, 1_048_576),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 1_048_576, 0, 16_896, 1_048_576),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 1_048_576, 0, 16_640, 2_097_152),
                     new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 7_364_608),
                     new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 1_024, 1_284, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 131_072, 0, 2_560, 131_072),
@@ -695,6 +695,88 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Backbone28: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 0 + 180_288 bytes per unit.</summary>
+        public static void Backbone28ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            // patch_embed
+            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 784), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(28));  // patch_embed.columns <- Im2Col(images)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 49, 128, 16, b.Arena + 0 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 0 + 400L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // tokens
+            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Parameters + 256).Ptr(b.Arena + 0 + 6_672L * u).Int(u).Int(49));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            // blocks.0
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 0 + 13_072L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 0 + 13_072L * u, 128, 0f, b.Parameters + 74_880);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(default).Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Drop(0)).Int(50).Int(u * 50).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 0 + 19_472L * u, 512, 0f, b.ParametersBf16 + 70_400);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 19_472L * u).Ptr(b.Arena + 0 + 32_272L * u).Long((long)u * 50 * 512));
+            }
+            {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 32_272L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 206_848);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Drop(1)).Int(50).Int(u * 50).Int(128));
+            }
+            // blocks.1
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 273_152);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(2)).Int(50).Int(u * 50).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+            }
+            {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 405_120);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(3)).Int(50).Int(u * 50).Int(128));
+            }
+            // blocks.2
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 471_424);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(4)).Int(50).Int(u * 50).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+            }
+            {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 603_392);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(5)).Int(50).Int(u * 50).Int(128));
+            }
+            // blocks.3
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 669_696);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(6)).Int(50).Int(u * 50).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+            }
+            {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 801_664);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(7)).Int(50).Int(u * 50).Int(128));
+            }
+            // norm
+            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 6_400L * u).Int(u).Int(50));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 16L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
         // ---- Backbone12 on the GPU: the same nodes, order and arena offsets as Backbone12Forward/Backward ----
 
         /// <summary>Backbone12: the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
@@ -978,6 +1060,90 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Backbone12: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 4_608 + 35_648 bytes per unit.</summary>
+        public static void Backbone12ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            // patch_embed
+            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 144), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(12));  // patch_embed.columns <- Im2Col(images)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 9, 128, 16, b.Arena + 1_152 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 1_152 + 80L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // pos_embed
+            ops.Launch(CudaKernel.dino_resize_positions_crop12, 9, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 256).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            // tokens
+            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Arena + 0).Ptr(b.Arena + 1_152 + 1_232L * u).Int(u).Int(9));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            // blocks.0
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 1_152 + 2_512L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 1_152 + 2_512L * u, 128, 0f, b.Parameters + 74_880);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Drop(0)).Int(10).Int(u * 10).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 1_152 + 3_792L * u, 512, 0f, b.ParametersBf16 + 70_400);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_792L * u).Ptr(b.Arena + 1_152 + 6_352L * u).Long((long)u * 10 * 512));
+            }
+            {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 6_352L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 206_848);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Drop(1)).Int(10).Int(u * 10).Int(128));
+            }
+            // blocks.1
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 273_152);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(2)).Int(10).Int(u * 10).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+            }
+            {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 405_120);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(3)).Int(10).Int(u * 10).Int(128));
+            }
+            // blocks.2
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 471_424);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(4)).Int(10).Int(u * 10).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+            }
+            {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 603_392);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(5)).Int(10).Int(u * 10).Int(128));
+            }
+            // blocks.3
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 669_696);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(6)).Int(10).Int(u * 10).Int(128));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+            }
+            {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 801_664);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(7)).Int(10).Int(u * 10).Int(128));
+            }
+            // norm
+            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Int(u).Int(10));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 16L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
         // ---- Head on the GPU: the same nodes, order and arena offsets as HeadForward/Backward ----
 
         /// <summary>Head: the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
@@ -1033,6 +1199,30 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Head: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 1_064_960 + 3_328 bytes per unit.</summary>
+        public static void HeadForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(128L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 266_240 + 0L * u).Long(128L * u));  // features.bf16 <- bf16(features)
+            // head.mlp.0
+            {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 266_240 + 0L * u, 128, false, b.ParametersBf16 + 401_024, 128, true, b.Arena + 266_240 + 64L * u, 512, 0f, b.ParametersBf16 + 433_792);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 64L * u).Ptr(b.Arena + 266_240 + 320L * u).Long((long)u * 1 * 512));
+            }
+            // head.mlp.2
+            {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 266_240 + 320L * u, 512, false, b.ParametersBf16 + 434_048, 512, true, b.Arena + 266_240 + 0L * u, 512, 0f, b.ParametersBf16 + 565_120);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 0L * u).Ptr(b.Arena + 266_240 + 576L * u).Long((long)u * 1 * 512));
+            }
+            // head.mlp.4
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 512, b.Arena + 266_240 + 576L * u, 512, false, b.ParametersBf16 + 565_376, 512, true, b.Arena + 266_240 + 0L * u, 128, 0f, b.ParametersBf16 + 598_144);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            // head
+            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 0L * u).Ptr(b.Arena + 266_240 + 64L * u).Ptr(b.Arena + 266_240 + 128L * u).Int(u * 1).Int(128));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            // head.last_layer
+            ops.Launch(CudaKernel.dino_weight_norm_bf16, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 0).Ptr(b.Arena + 262_144).Int(4096).Int(128));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 4096, 128, b.Arena + 266_240 + 64L * u, 128, false, b.Arena + 0, 128, true, b.Output, 4096, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+        }
+
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.BackboneForwardCuda"/>
         public static void BackboneForwardCuda(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
@@ -1051,6 +1241,17 @@ namespace DinoCompiled.Models
             {
                 case 28: Backbone28BackwardCuda(b, ops); return;
                 case 12: Backbone12BackwardCuda(b, ops); return;
+                default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "FmnistTiny is compiled for crops 28 and 12 only.");
+            }
+        }
+
+        /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.BackboneForwardOnlyCudaBf16"/>
+        public static void BackboneForwardOnlyCudaBf16(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            switch (crop)
+            {
+                case 28: Backbone28ForwardOnlyCudaBf16(b, ops); return;
+                case 12: Backbone12ForwardOnlyCudaBf16(b, ops); return;
                 default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "FmnistTiny is compiled for crops 28 and 12 only.");
             }
         }

@@ -9,11 +9,11 @@ namespace DinoCompiled.Models
     {
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.GpuPlans"/>
         public static global::System.Collections.Immutable.ImmutableArray<global::DinoCompiled.Cuda.GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone224", 224, 0, 27_684_864, 0, 2_267_136,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone224", 224, 0, 27_684_096, 0, 1_664_256,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_204_224, 903_168, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 115_605_504, 0, 451_584, 590_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 605_184, 453_120, 152_064),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 115_605_504, 0, 602_112, 590_592),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 605_184, 603_648, 152_064),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 608_336, 455_464, 1_536),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 174_292_992, 0, 605_184, 887_040),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 59_610_624, 0, 609_912, 0),
@@ -322,12 +322,12 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 115_605_504, 0, 602_112, 2_359_296),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 301_056, 3_072)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone96", 96, 55_296, 5_197_824, 55_296, 423_936,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone96", 96, 55_296, 5_197_056, 55_296, 312_576,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 221_184, 165_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 21_233_664, 0, 82_944, 590_592),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 21_233_664, 0, 110_592, 590_592),
                     new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 205_824),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 113_664, 84_480, 56_832),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 113_664, 112_128, 56_832),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 114_256, 85_544, 1_536),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 32_735_232, 0, 113_664, 887_040),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 2_102_784, 0, 114_552, 0),
@@ -638,16 +638,16 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 21_233_664, 0, 110_592, 2_359_296),
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 55_296, 3_072)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 67_371_008, 20_480, 67_371_008, 12_288,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 100_925_440, 20_480, 33_816_576, 13_056,
                 global::System.Collections.Immutable.ImmutableArray.Create(
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 1_572_864, 0, 9_728, 1_576_960),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 8_388_608, 0, 12_288, 8_392_704),
                     new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 1_048_576, 0, 4_608, 1_049_088),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 2_056, 1_540, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 101_056_512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 33_554_432, 0, 263_168, 67_108_864),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 33_554_432, 0, 263_168, 67_108_864),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 33_554_432, 0, 263_168, 67_108_864),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 2_056, 1_028, 0),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 67_502_080),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 33_554_432, 0, 262_656, 33_554_432),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 33_554_432, 0, 263_168, 33_554_432),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 33_554_432, 0, 262_656, 67_108_864),
                     new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 235_274_240),
                     new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 2_048, 2_564, 0),
                     new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 1_048_576, 0, 9_216, 1_048_576),
@@ -1575,6 +1575,224 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Backbone224: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 0 + 1_664_256 bytes per unit.</summary>
+        public static void Backbone224ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            // patch_embed
+            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 150528), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(224));  // patch_embed.columns <- Im2Col(images)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 196, 384, 768, b.Arena + 0 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 0 + 75_264L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // tokens
+            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Parameters + 768).Ptr(b.Arena + 0 + 150_528L * u).Int(u).Int(196));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            // blocks.0
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 0 + 226_176L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 963_072);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Drop(0)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 2_145_408);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(1)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.1
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 2_737_536);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(2)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 3_919_872);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(3)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.2
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 4_512_000);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(4)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 5_694_336);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(5)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.3
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 6_286_464);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(6)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 7_468_800);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(7)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.4
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 8_060_928);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(8)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 9_243_264);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(9)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.5
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 9_835_392);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(10)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 11_017_728);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(11)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.6
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 11_609_856);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(12)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 12_792_192);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(13)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.7
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 13_384_320);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(14)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 14_566_656);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(15)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.8
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 15_158_784);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(16)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 16_341_120);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(17)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.9
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 16_933_248);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(18)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 18_115_584);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(19)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.10
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 18_707_712);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(20)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 19_890_048);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(21)).Int(197).Int(u * 197).Int(384));
+            }
+            // blocks.11
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 20_482_176);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(22)).Int(197).Int(u * 197).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+            }
+            {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 21_664_512);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(23)).Int(197).Int(u * 197).Int(384));
+            }
+            // norm
+            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(197));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 0 + 384L * u).Ptr(b.Arena + 0 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
         // ---- Backbone96 on the GPU: the same nodes, order and arena offsets as Backbone96Forward/Backward ----
 
         /// <summary>Backbone96: the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
@@ -2338,6 +2556,226 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Backbone96: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 55_296 + 312_576 bytes per unit.</summary>
+        public static void Backbone96ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            // patch_embed
+            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 27648), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(96));  // patch_embed.columns <- Im2Col(images)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 36, 384, 768, b.Arena + 13_824 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 13_824 + 13_824L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            // pos_embed
+            ops.Launch(CudaKernel.dino_resize_positions_crop96, 36, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 768).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            // tokens
+            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Arena + 0).Ptr(b.Arena + 13_824 + 27_648L * u).Int(u).Int(36));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            // blocks.0
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 13_824 + 41_856L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 963_072);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Drop(0)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 2_145_408);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(1)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.1
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 2_737_536);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(2)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 3_919_872);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(3)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.2
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 4_512_000);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(4)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 5_694_336);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(5)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.3
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 6_286_464);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(6)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 7_468_800);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(7)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.4
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 8_060_928);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(8)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 9_243_264);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(9)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.5
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 9_835_392);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(10)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 11_017_728);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(11)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.6
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 11_609_856);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(12)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 12_792_192);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(13)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.7
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 13_384_320);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(14)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 14_566_656);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(15)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.8
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 15_158_784);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(16)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 16_341_120);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(17)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.9
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 16_933_248);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(18)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 18_115_584);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(19)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.10
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 18_707_712);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(20)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 19_890_048);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(21)).Int(37).Int(u * 37).Int(384));
+            }
+            // blocks.11
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 20_482_176);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(22)).Int(37).Int(u * 37).Int(384));
+            }
+            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+            }
+            {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 21_664_512);
+                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(23)).Int(37).Int(u * 37).Int(384));
+            }
+            // norm
+            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(37));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 13_824 + 384L * u).Ptr(b.Arena + 13_824 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+        }
+
         // ---- Head on the GPU: the same nodes, order and arena offsets as HeadForward/Backward ----
 
         /// <summary>Head: the forward pass on the GPU: reads b.Input, writes b.Output, keeps in b.Arena what the backward needs.</summary>
@@ -2393,6 +2831,30 @@ namespace DinoCompiled.Models
             }
         }
 
+        /// <summary>Head: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 33_816_576 + 13_056 bytes per unit.</summary>
+        public static void HeadForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            int u = b.Units;
+            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(384L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 8_454_144 + 0L * u).Long(384L * u));  // features.bf16 <- bf16(features)
+            // head.mlp.0
+            {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 384, b.Arena + 8_454_144 + 0L * u, 384, false, b.ParametersBf16 + 10_832_832, 384, true, b.Arena + 8_454_144 + 192L * u, 2048, 0f, b.ParametersBf16 + 11_226_048);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 192L * u).Ptr(b.Arena + 8_454_144 + 1_216L * u).Long((long)u * 1 * 2048));
+            }
+            // head.mlp.2
+            {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 8_454_144 + 1_216L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, true, b.Arena + 8_454_144 + 0L * u, 2048, 0f, b.ParametersBf16 + 13_324_224);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 0L * u).Ptr(b.Arena + 8_454_144 + 2_240L * u).Long((long)u * 1 * 2048));
+            }
+            // head.mlp.4
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 2048, b.Arena + 8_454_144 + 2_240L * u, 2048, false, b.ParametersBf16 + 13_325_248, 2048, true, b.Arena + 8_454_144 + 0L * u, 256, 0f, b.ParametersBf16 + 13_587_392);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            // head
+            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 0L * u).Ptr(b.Arena + 8_454_144 + 128L * u).Ptr(b.Arena + 8_454_144 + 256L * u).Int(u * 1).Int(256));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            // head.last_layer
+            ops.Launch(CudaKernel.dino_weight_norm_bf16, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 0).Ptr(b.Arena + 8_388_608).Int(65536).Int(256));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 65536, 256, b.Arena + 8_454_144 + 128L * u, 256, false, b.Arena + 0, 256, true, b.Output, 65536, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+        }
+
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.BackboneForwardCuda"/>
         public static void BackboneForwardCuda(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
@@ -2411,6 +2873,17 @@ namespace DinoCompiled.Models
             {
                 case 224: Backbone224BackwardCuda(b, ops); return;
                 case 96: Backbone96BackwardCuda(b, ops); return;
+                default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "VitSmall16 is compiled for crops 224 and 96 only.");
+            }
+        }
+
+        /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.BackboneForwardOnlyCudaBf16"/>
+        public static void BackboneForwardOnlyCudaBf16(int crop, in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
+        {
+            switch (crop)
+            {
+                case 224: Backbone224ForwardOnlyCudaBf16(b, ops); return;
+                case 96: Backbone96ForwardOnlyCudaBf16(b, ops); return;
                 default: throw new global::System.ArgumentOutOfRangeException(nameof(crop), crop, "VitSmall16 is compiled for crops 224 and 96 only.");
             }
         }
