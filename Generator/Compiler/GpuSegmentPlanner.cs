@@ -9,8 +9,8 @@ namespace DinoCompiled.Generator.Compiler;
 /// docs/BF16.md (for the training step, forward + backward, and for the teacher's forward alone), and, per node, the
 /// work the performance model prices: FLOPs on tensor cores or CUDA cores, and bytes moved, per unit and fixed.
 /// <para>
-/// Storage: the residual stream and its gradient, LayerNorm mean and rstd, the head after its bottleneck (L2 norm,
-/// weight norm, logits) and every accumulated gradient are fp32; every other activation (LayerNorm outputs, GEMM
+/// Storage: the residual stream (the patch embedding's output included) and its gradient, LayerNorm mean and rstd, the
+/// L2 and weight norms, the logits and every accumulated gradient are fp32; every other activation (LayerNorm outputs, GEMM
 /// outputs and GELU pre-activations, attention outputs, im2col, the gradients that are GEMM operands) is bf16. Flash
 /// attention keeps the log-sum-exp per row (fp32, heads x tokens) instead of the T x T probabilities. The
 /// teacher's forward keeps a tensor only while a later forward node reads it. The GELU output of fc1 is recomputed in

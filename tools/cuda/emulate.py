@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs a generated CUDA module's kernels on the CPU (tools/cuda/emulate/cuda_shim.h: one std::thread per CUDA thread,
+"""Runs a generated CUDA module's kernels on the CPU (tools/cuda/emulate/cuda_shim.h: one fiber per CUDA thread,
 real barriers and warp shuffles) and compares them with the CPU reference semantics (Runtime/Cpu, computed here with
 torch/numpy in double), with the launch geometry and argument order of the generated schedules.
 
