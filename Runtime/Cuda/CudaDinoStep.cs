@@ -26,6 +26,8 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     private int _eagerSteps;
     private CudaGraph? _graph;
     private GraphKey _graphKey;
+    private DeviceBuffer? _clearTarget;
+    private Action? _clearGradients;
 
     /// <summary>Plans the device buffers for <paramref name="batch"/> images with 2 global and <paramref name="localCrops"/> local crops each.</summary>
     public CudaDinoStep(CudaDevice device, CudaScheduleOps ops, int batch, int localCrops)
@@ -125,8 +127,12 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
     public bool RanAsGraph => _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
 
-    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs) =>
-        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, student, teacher, gradients.Ptr, inputs, gradients.Clear);
+    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
+    {
+        // One delegate per gradient buffer, not one per step: a step allocates nothing.
+        if (!ReferenceEquals(_clearTarget, gradients)) (_clearTarget, _clearGradients) = (gradients, gradients.Clear);
+        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, student, teacher, gradients.Ptr, inputs, _clearGradients!);
+    }
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>
     public unsafe double ReadLoss()
