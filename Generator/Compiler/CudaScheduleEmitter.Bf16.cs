@@ -9,7 +9,8 @@ namespace DinoCompiled.Generator.Compiler;
 
 /// <summary>
 /// The bf16 forward-only schedule (docs/BF16.md): the segment's forward nodes in the CPU's order on the GPU forward plan
-/// (<see cref="GpuSegmentPlanner.PlanForward"/>), keeping nothing for a backward, as the teacher runs. GEMMs take bf16
+/// (<see cref="GpuSegmentPlanner.PlanForward"/>), keeping nothing for a backward, as the teacher runs; the training schedule
+/// (CudaScheduleEmitter.Bf16Training.cs) runs the same node calls on the training plan. GEMMs take bf16
 /// operands (the bf16 weight copy <c>b.ParametersBf16</c>) and accumulate in fp32; attention is the generated flash
 /// kernel; the residual stream, LayerNorm statistics, the features and the logits stay fp32.
 /// </summary>
@@ -33,11 +34,7 @@ internal sealed partial class CudaScheduleEmitter
                             " divisible by 8, not " + unsupported.HeadDim + ".\");");
             return;
         }
-        var prologue = gpu.InputCopies.Select(c => "ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(" + ScheduleEmitter.Count(c.Key) + " / 4), 1, 256, 0, " + Args +
-                                                   ".Ptr(" + c.Key.External + ").Ptr(" + emitter.GpuTensor(c.Value) + ").Long(" + ScheduleEmitter.Count(c.Key) + "));  // " +
-                                                   c.Value.Name + " <- bf16(" + c.Key.Name + ")").ToList();
-        emitter.Checked(prologue);
-        emitter.Method("ForwardOnlyCudaBf16", graph.Forward, summary, emitter.Bf16Calls, prologue);
+        emitter.Method("ForwardOnlyCudaBf16", graph.Forward, summary, emitter.Bf16Calls, emitter.InputCopyPrologue());
     }
 
     private List<string> Bf16Calls(GraphNode n)

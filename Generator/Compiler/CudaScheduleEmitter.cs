@@ -20,9 +20,9 @@ internal sealed partial class CudaScheduleEmitter
     private readonly CudaSourceEmitter _module;
     private readonly int _crop;
     private readonly int _embedDim;
-    private readonly GpuForwardPlan? _gpu;
+    private readonly GpuArenaPlan? _gpu;
 
-    private CudaScheduleEmitter(Graph graph, MemoryPlan plan, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim, GpuForwardPlan? gpu = null)
+    private CudaScheduleEmitter(Graph graph, MemoryPlan plan, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim, GpuArenaPlan? gpu = null)
     {
         _gpu = gpu;
         _graph = graph;

@@ -23,53 +23,103 @@ internal static class GpuSegmentPlanner
 
     public static GpuSegmentPlan Plan(Graph graph, int crop)
     {
-        var logSumExp = LogSumExp(graph);
-        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
-        var bytesPerElement = StorageBytes(graph);
+        var (training, nodes) = Training(graph);
+        var forward = PlanForward(graph);
+        return new GpuSegmentPlan(graph.Name, crop, training.FixedBytes, training.BytesPerUnit, forward.FixedBytes, forward.BytesPerUnit, nodes);
+    }
 
-        long PerUnit(GraphTensor t) => Align(Elements(t) * Bytes(t));
-        long Fixed(GraphTensor t) => Align(t.FixedCount * Bytes(t));
+    /// <summary>
+    /// The training plan with its offsets: the forward keeps what the backward reads, except the GELU outputs of fused
+    /// fc1s, which the backward recomputes; flash attention's backward also reads the attention output and writes a
+    /// per-row delta scratch; the head's external fp32 features get a bf16 copy, kept for their weight gradient.
+    /// </summary>
+    public static GpuArenaPlan PlanTraining(Graph graph) => Training(graph).Plan;
+
+    private static (GpuArenaPlan Plan, List<GpuNodeCost> Nodes) Training(Graph graph)
+    {
+        var logSumExp = LogSumExp(graph);
+        var bytesPerElement = StorageBytes(graph);
+        // The logits' gradient comes from dino_loss_student_bf16: bf16, the last layer's GEMM operand.
+        foreach (var t in graph.Backward.SelectMany(n => n.Inputs).Where(t => graph.Name == "Head" && t.Storage.External == "b.OutputGradient"))
+            bytesPerElement[t.Storage] = Bf16;
+        var copies = ExternalCopies(graph, bytesPerElement);
+        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
         int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
 
         // GELU recomputation (as llm.c does): the GELU output of each fused fc1 is not kept for the backward; right
         // before its first backward reader (fc2's weight gradient) one pass recomputes it from the kept pre-activation
         // into a transient of the same shape, which dies at that reader.
-        var recomputed = new Dictionary<GraphTensor, (GraphTensor Copy, GraphTensor PreActivation, string Layer)>();
+        var recomputed = new Dictionary<GraphTensor, GraphTensor>();
+        var recomputedFrom = new Dictionary<GraphTensor, (GraphTensor PreActivation, string Layer)>();
         foreach (var n in graph.Forward.Where(n => n.Op == OpKind.LinearGelu && n.PreActivation is not null))
         {
             var a = n.Outputs[0].Storage;
             var copy = new GraphTensor(-1 - recomputed.Count, a.Name + ".recomputed", TensorRole.Arena, a.RowsPerUnit, a.Cols);
-            recomputed[a] = (copy, n.PreActivation!.Storage, n.Layer);
+            recomputed[a] = copy;
+            recomputedFrom[a] = (n.PreActivation!.Storage, n.Layer);
             bytesPerElement[copy] = Bf16;
         }
-        var steps = graph.Forward.Select(MemoryPlanner.Touched).ToList();
+        // Flash attention's backward reads the forward's output (delta = rowsum(dO · O)) and writes delta first.
+        var attentionOutputs = new Dictionary<GraphTensor, GraphTensor>();
+        var flashDelta = new Dictionary<GraphTensor, GraphTensor>();
+        foreach (var n in graph.Forward.Where(n => n.Op == OpKind.Attention))
+        {
+            var lse = n.Outputs[1].Storage;
+            attentionOutputs[lse] = n.Outputs[0].Storage;
+            flashDelta[lse] = new GraphTensor(-3000 - flashDelta.Count, lse.Name + ".delta", TensorRole.Arena, lse.RowsPerUnit, 1);
+        }
+        GraphTensor Forward(GraphTensor t) => copies.TryGetValue(t.Storage, out var c) ? c : t;
+
+        var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
+        steps.AddRange(graph.Forward.Select(n => MemoryPlanner.Touched(n).Select(Forward).ToList()));
         var nodes = graph.Forward.Select(n => Cost(n, true, Bytes, Elements)).ToList();
         var done = new HashSet<GraphTensor>();
         foreach (var n in graph.Backward)
         {
-            var touched = MemoryPlanner.Touched(n).Select(t => recomputed.TryGetValue(t.Storage, out var r) ? r.Copy : t).ToList();
+            var touched = MemoryPlanner.Touched(n).Select(t => recomputed.TryGetValue(t.Storage, out var r) ? r : Forward(t)).ToList();
+            var extra = new List<GraphTensor>();
+            if (n.Op == OpKind.AttentionGrad)
+            {
+                var lse = n.Inputs[2].Storage;
+                extra.Add(attentionOutputs[lse]);
+                extra.Add(flashDelta[lse]);
+                touched.AddRange(extra);
+            }
             foreach (var t in n.Inputs.Select(t => t.Storage).Where(recomputed.ContainsKey).Where(done.Add).ToList())
             {
-                var (copy, pre, layer) = recomputed[t];
+                var copy = recomputed[t];
+                var (pre, layer) = recomputedFrom[t];
                 steps.Add(new[] { pre, copy });
                 nodes.Add(new GpuNodeCost("GeluRecompute", layer, false, 0, 8 * copy.CountPerUnit, copy.CountPerUnit * (Bf16 + Bf16), 0));
             }
             steps.Add(touched);
-            nodes.Add(Cost(n, false, Bytes, Elements));
+            nodes.Add(Cost(n, false, Bytes, Elements, extra));
         }
-        var training = MemoryPlanner.PlanSizes(steps, PerUnit, Fixed);
-        var forward = PlanForward(graph);
-        return new GpuSegmentPlan(graph.Name, crop, training.Fixed, training.PerUnit, forward.FixedBytes, forward.BytesPerUnit, nodes);
+        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
+        return (new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies, recomputed, flashDelta), nodes);
     }
 
     /// <summary>
     /// The forward-only plan with its offsets: a tensor lives only while a later forward node reads it, and an external
     /// fp32 input that a GEMM reads as its left operand gets a bf16 copy, written first.
     /// </summary>
-    public static GpuForwardPlan PlanForward(Graph graph)
+    public static GpuArenaPlan PlanForward(Graph graph)
     {
         var logSumExp = LogSumExp(graph);
         var bytesPerElement = StorageBytes(graph);
+        var copies = ExternalCopies(graph, bytesPerElement);
+        var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
+        foreach (var n in graph.Forward)
+            steps.Add(MemoryPlanner.Touched(n).Select(t => copies.TryGetValue(t.Storage, out var c) ? c : t).ToList());
+        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
+        int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
+        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
+        return new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies);
+    }
+
+    /// <summary>A bf16 arena copy of every external fp32 input a forward GEMM reads as its left operand.</summary>
+    private static Dictionary<GraphTensor, GraphTensor> ExternalCopies(Graph graph, Dictionary<GraphTensor, int> bytesPerElement)
+    {
         var copies = new Dictionary<GraphTensor, GraphTensor>();
         foreach (var n in graph.Forward.Where(IsGemm))
         {
@@ -79,13 +129,7 @@ internal static class GpuSegmentPlanner
             copies[a] = copy;
             bytesPerElement[copy] = Bf16;
         }
-        var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
-        foreach (var n in graph.Forward)
-            steps.Add(MemoryPlanner.Touched(n).Select(t => copies.TryGetValue(t.Storage, out var c) ? c : t).ToList());
-        long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
-        int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
-        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
-        return new GpuForwardPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies);
+        return copies;
     }
 
     private static bool IsGemm(GraphNode n) => n.Op is OpKind.Linear or OpKind.LinearGelu or OpKind.LinearResidual or OpKind.MatMul;
@@ -125,7 +169,18 @@ internal static class GpuSegmentPlanner
                 if (n.PreActivation is not null) yield return (n.PreActivation, Bf16);
                 break;
             case OpKind.LinearInputGrad:
+            case OpKind.MatMulInputGrad:
                 foreach (var t in n.Outputs) yield return (t, n.Accumulate ? Fp32 : Bf16);
+                break;
+            case OpKind.ScaleRows:
+            case OpKind.L2NormalizeGrad:
+                // The branch gradient (drop path's s·dy) and the bottleneck's gradient are the next GEMM's operand.
+                yield return (n.Outputs[0], Bf16);
+                break;
+            case OpKind.AssembleTokensGrad:
+                // The patch tokens' gradient feeds the patch embedding's weight-gradient GEMM; the rest are parameter gradients.
+                yield return (n.Outputs[0], Bf16);
+                for (int i = 1; i < n.Outputs.Count; i++) yield return (n.Outputs[i], Fp32);
                 break;
             case OpKind.LayerNorm:
                 yield return (n.Outputs[0], Bf16);
@@ -147,14 +202,14 @@ internal static class GpuSegmentPlanner
         }
     }
 
-    private static GpuNodeCost Cost(GraphNode n, bool forward, Func<GraphTensor, int> bytes, Func<GraphTensor, long> elements)
+    private static GpuNodeCost Cost(GraphNode n, bool forward, Func<GraphTensor, int> bytes, Func<GraphTensor, long> elements, IEnumerable<GraphTensor>? extra = null)
     {
         long rows = n.Rows;
         long perUnit = 0, fixedBytes = 0;
-        foreach (var t in n.Inputs.Concat(n.Outputs).Concat(Epilogue(n)))
+        foreach (var t in n.Inputs.Concat(n.Outputs).Concat(Epilogue(n)).Concat(extra ?? Enumerable.Empty<GraphTensor>()))
         {
             var s = t.Storage;
-            int size = s.Role == TensorRole.Arena ? bytes(s) : s.Role == TensorRole.ParameterGradient ? Fp32 : s.Role == TensorRole.Parameter ? Bf16 : Fp32;
+            int size = s.Role is TensorRole.Arena or TensorRole.External ? bytes(s) : s.Role == TensorRole.ParameterGradient ? Fp32 : s.Role == TensorRole.Parameter ? Bf16 : Fp32;
             if (s.IsFixed) fixedBytes += s.FixedCount * size;
             else perUnit += elements(s) * size;
         }

@@ -34,6 +34,7 @@ internal static class ScheduleCompiler
                 cuda.Line();
                 CudaScheduleEmitter.EmitForwardOnlyBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
                 cuda.Line();
+                CudaScheduleEmitter.EmitTrainingBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
                 gpuPlans.Add(GpuSegmentPlanner.Plan(graph, crop));
             }
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +

@@ -57,6 +57,10 @@ internal static class CudaMembersWriter
         w.Line();
         Dispatch(spec, w, "BackboneForwardOnlyCudaBf16", "ForwardOnlyCudaBf16");
         w.Line();
+        Dispatch(spec, w, "BackboneForwardCudaBf16", "ForwardCudaBf16");
+        w.Line();
+        Dispatch(spec, w, "BackboneBackwardCudaBf16", "BackwardCudaBf16");
+        w.Line();
         w.Line("/// <summary>The CUDA C of <see cref=\"CudaModule\"/>.</summary>");
         w.Line("private const string CudaSource = \"\"\"");
         foreach (var line in module.Source.TrimEnd('\n').Split('\n')) w.Line(line);

@@ -131,7 +131,8 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     {
         // One delegate per gradient buffer, not one per step: a step allocates nothing.
         if (!ReferenceEquals(_clearTarget, gradients)) (_clearTarget, _clearGradients) = (gradients, gradients.Clear);
-        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, student, teacher, gradients.Ptr, inputs, _clearGradients!);
+        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, new CudaStepWeights { Student = student, Teacher = teacher, Gradients = gradients.Ptr }, inputs,
+            _clearGradients!);
     }
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>

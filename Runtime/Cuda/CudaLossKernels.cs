@@ -11,10 +11,13 @@ internal sealed class CudaLossKernels
 {
     private readonly int _teacherSoftmax, _studentLoss;
 
-    public CudaLossKernels(CudaModuleSource source)
+    /// <param name="source">The model's module.</param>
+    /// <param name="bf16">Whether the student's gradient is written as bf16 (<c>dino_loss_student_bf16</c>, the bf16 head's
+    /// operand; the row losses are the fp32 kernel's bit for bit).</param>
+    public CudaLossKernels(CudaModuleSource source, bool bf16 = false)
     {
         _teacherSoftmax = source.IndexOf("dino_loss_teacher");
-        _studentLoss = source.IndexOf("dino_loss_student");
+        _studentLoss = source.IndexOf(bf16 ? "dino_loss_student_bf16" : "dino_loss_student");
     }
 
     public void Queue(CudaOps ops, Ptr student, Ptr teacher, Ptr center, Ptr teacherProbabilities, Ptr dStudent, Ptr rowLoss, int batch, int crops,

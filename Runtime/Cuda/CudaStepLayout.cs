@@ -6,11 +6,13 @@ namespace DinoCompiled.Cuda;
 
 /// <summary>
 /// The floats of every buffer one compiled DINO step on the GPU reads or writes, from the generated arena plans: the one
-/// place their sizes are worked out, so the device step and the emulated step of the tests allocate the same.
+/// place their sizes are worked out, so the device step and the emulated step of the tests allocate the same. With the
+/// GPU plans (the bf16 schedules) each arena holds the larger of the student's training plan and the teacher's forward
+/// plan, which run on it one after the other; without them, the fp32 schedules' CPU arena plans.
 /// </summary>
 internal sealed class CudaStepLayout
 {
-    public CudaStepLayout(ModelDescription description, int batch, int localCrops)
+    public CudaStepLayout(ModelDescription description, int batch, int localCrops, System.Collections.Generic.IReadOnlyList<GpuSegmentPlan>? bf16Plans = null)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch needs at least one image.");
         if (localCrops < 0) throw new ArgumentOutOfRangeException(nameof(localCrops), localCrops, "The number of local crops cannot be negative.");
@@ -19,10 +21,22 @@ internal sealed class CudaStepLayout
         LocalCrops = localCrops;
         EmbedDim = a.EmbedDim;
         int k = a.Head.OutDim;
-        ArenaPlan Plan(int crop) => description.Arenas.First(p => p.Crop == crop);
-        GlobalArena = Plan(a.GlobalCrop).FixedFloats + Plan(a.GlobalCrop).FloatsPerUnit * GlobalRows;
-        LocalArena = localCrops == 0 ? 0 : Plan(a.LocalCrop).FixedFloats + Plan(a.LocalCrop).FloatsPerUnit * LocalRows;
-        HeadArena = Plan(0).FixedFloats + Plan(0).FloatsPerUnit * Rows;
+        Bf16 = bf16Plans is not null;
+        if (bf16Plans is null)
+        {
+            ArenaPlan Plan(int crop) => description.Arenas.First(p => p.Crop == crop);
+            GlobalArena = Plan(a.GlobalCrop).FixedFloats + Plan(a.GlobalCrop).FloatsPerUnit * GlobalRows;
+            LocalArena = localCrops == 0 ? 0 : Plan(a.LocalCrop).FixedFloats + Plan(a.LocalCrop).FloatsPerUnit * LocalRows;
+            HeadArena = Plan(0).FixedFloats + Plan(0).FloatsPerUnit * Rows;
+        }
+        else
+        {
+            GpuSegmentPlan Plan(int crop) => bf16Plans.First(p => p.Crop == crop);
+            static long Floats(long bytes) => (bytes + 3) / 4;
+            GlobalArena = Floats(Math.Max(Plan(a.GlobalCrop).TrainingBytes(GlobalRows), Plan(a.GlobalCrop).ForwardBytes(GlobalRows)));
+            LocalArena = localCrops == 0 ? 0 : Floats(Plan(a.LocalCrop).TrainingBytes(LocalRows));
+            HeadArena = Floats(Math.Max(Plan(0).TrainingBytes(Rows), Plan(0).ForwardBytes(GlobalRows)));
+        }
         Features = (long)Rows * a.EmbedDim;
         Logits = (long)Rows * k;
         TeacherFeatures = (long)GlobalRows * a.EmbedDim;
@@ -31,6 +45,9 @@ internal sealed class CudaStepLayout
     }
 
     public int Batch { get; }
+
+    /// <summary>Whether the step runs the bf16 schedules (GPU plans, bf16 logits' gradient, bf16 weight copies).</summary>
+    public bool Bf16 { get; }
     public int LocalCrops { get; }
     public int EmbedDim { get; }
     public int GlobalRows => 2 * Batch;
@@ -45,7 +62,7 @@ internal sealed class CudaStepLayout
     /// <summary>The student's CLS features, and the same again for their gradient.</summary>
     public long Features { get; }
 
-    /// <summary>The student's logits, and the same again for their gradient.</summary>
+    /// <summary>The student's logits, and the same again for their gradient (bf16 in a bf16 step, so half of it is used).</summary>
     public long Logits { get; }
 
     public long TeacherFeatures { get; }

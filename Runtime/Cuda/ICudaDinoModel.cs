@@ -31,6 +31,22 @@ public interface ICudaDinoModel : ICompiledDinoModel
     /// <summary>The head forward alone in bf16, on its GPU forward plan's arena: fp32 features in, fp32 logits out.</summary>
     static abstract void HeadForwardOnlyCudaBf16(in SegmentBuffers b, CudaOps ops);
 
+    /// <summary>
+    /// The student's backbone forward in bf16 (docs/BF16.md): on the GPU training plan's arena
+    /// (<see cref="GpuSegmentPlan.TrainingFixedBytes"/> + units × <see cref="GpuSegmentPlan.TrainingBytesPerUnit"/>), reading
+    /// both weight copies; writes the fp32 features and keeps in the arena what <see cref="BackboneBackwardCudaBf16"/> reads.
+    /// </summary>
+    static abstract void BackboneForwardCudaBf16(int crop, in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The backbone backward in bf16 after its forward on the same arena: fp32 feature gradients in, fp32 parameter gradients accumulated.</summary>
+    static abstract void BackboneBackwardCudaBf16(int crop, in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The student's head forward in bf16, on its GPU training plan's arena: fp32 features in, fp32 logits out.</summary>
+    static abstract void HeadForwardCudaBf16(in SegmentBuffers b, CudaOps ops);
+
+    /// <summary>The head backward in bf16: the bf16 logits' gradient in, fp32 parameter gradients accumulated and the fp32 features' gradient written.</summary>
+    static abstract void HeadBackwardCudaBf16(in SegmentBuffers b, CudaOps ops);
+
     /// <summary>The head forward on the GPU.</summary>
     static abstract void HeadForwardCuda(in SegmentBuffers b, CudaOps ops);
 
