@@ -18,8 +18,8 @@ internal sealed partial class CudaScheduleEmitter
 {
     private readonly HashSet<GraphTensor> _recomputedDone = new();
 
-    /// <summary>Writes <c>{Segment}ForwardCudaBf16</c> and <c>{Segment}BackwardCudaBf16</c>.</summary>
-    public static void EmitTrainingBf16(Graph graph, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim)
+    /// <summary>Writes <c>{Segment}ForwardCudaBf16</c> and <c>{Segment}BackwardCudaBf16</c>; returns why they only throw, or null.</summary>
+    public static string? EmitTrainingBf16(Graph graph, IndentedWriter writer, CudaSourceEmitter module, int crop, int embedDim)
     {
         var gpu = GpuSegmentPlanner.PlanTraining(graph);
         var emitter = new CudaScheduleEmitter(graph, new MemoryPlan(), writer, module, crop, embedDim, gpu);
@@ -40,12 +40,13 @@ internal sealed partial class CudaScheduleEmitter
                     writer.Line("throw new global::System.NotSupportedException(\"" + message + "\");");
                 writer.Line();
             }
-            return;
+            return message;
         }
         emitter.Method("ForwardCudaBf16", graph.Forward, forward, emitter.Bf16Calls, emitter.InputCopyPrologue());
         writer.Line();
         emitter.Method("BackwardCudaBf16", graph.Backward, backward, emitter.Bf16BackwardCalls);
         writer.Line();
+        return null;
     }
 
     /// <summary>The conversions of external fp32 inputs that a GEMM reads into their bf16 arena copies.</summary>

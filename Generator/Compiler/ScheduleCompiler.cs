@@ -24,6 +24,7 @@ internal static class ScheduleCompiler
         var attentionPlans = CudaBackendSupport.TryPlan(model.Spec, out string? cudaUnavailable);
         var module = attentionPlans is null ? null : CudaSourceEmitter.Emit(model, attentionPlans);
         var gpuPlans = new List<GpuSegmentPlan>();
+        string? bf16Unsupported = null;
         foreach (var (graph, plan, crop) in CompileGraphs(model))
         {
             if (module is not null)
@@ -34,7 +35,8 @@ internal static class ScheduleCompiler
                 cuda.Line();
                 CudaScheduleEmitter.EmitForwardOnlyBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
                 cuda.Line();
-                CudaScheduleEmitter.EmitTrainingBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
+                string? unsupported = CudaScheduleEmitter.EmitTrainingBf16(graph, cuda, module, crop, model.Spec.EmbedDim);
+                bf16Unsupported ??= unsupported;
                 gpuPlans.Add(GpuSegmentPlanner.Plan(graph, crop));
             }
             w.Line("// ---- " + graph.Name + ": " + (graph.Forward.Count + graph.Backward.Count) + " kernel calls; arena " +
@@ -47,7 +49,7 @@ internal static class ScheduleCompiler
                 graph.Forward.Count + graph.Backward.Count, Taps(graph, plan)));
         }
         WriteDispatch(model.Spec, w);
-        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString(), gpuPlans),
+        return new CompiledSchedule(w.ToString(), plans.ToEquatableArray(), module is null ? null : CudaMembersWriter.Write(model.Spec, module, cuda.ToString(), gpuPlans, bf16Unsupported),
             cudaUnavailable);
     }
 

@@ -15,10 +15,13 @@ internal static class CudaMembersWriter
 {
     private const string Buffers = "in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops";
 
-    public static string Write(ModelSpec spec, CudaSourceEmitter module, string schedules, IReadOnlyList<GpuSegmentPlan> gpuPlans)
+    public static string Write(ModelSpec spec, CudaSourceEmitter module, string schedules, IReadOnlyList<GpuSegmentPlan> gpuPlans, string? bf16Unsupported)
     {
         var w = new IndentedWriter();
         WriteGpuPlans(w, gpuPlans);
+        w.Line("/// <inheritdoc cref=\"global::DinoCompiled.Cuda.ICudaDinoModel.Bf16TrainingUnsupported\"/>");
+        w.Line("public static string? Bf16TrainingUnsupported => " + (bf16Unsupported is null ? "null" : CodeText.String(bf16Unsupported)) + ";");
+        w.Line();
         w.Line("/// <summary>Blocks of the parameter passes (dino_grad_sqnorm, dino_grad_clip, dino_adamw): one per chunk of " +
                CudaSourceEmitter.ParameterChunk + " floats of one tensor; also the length of the partials of dino_grad_sqnorm.</summary>");
         w.Line("public const int CudaParameterChunks = " + module.ParameterChunks.ToString(CultureInfo.InvariantCulture) + ";");

@@ -8,7 +8,8 @@ namespace DinoCompiled.Cuda;
 /// on the global crops; the student on each crop group through the generated CUDA schedules, the head once on all rows;
 /// the generated DINO-loss kernels; then the head's and each group's backward into the zeroed gradient buffer. Every
 /// device buffer is sized once from the generated arena plans; a step allocates nothing. After a warm-up, the segment
-/// schedules (hundreds of launches) can be replayed as one CUDA graph.
+/// schedules (hundreds of launches) can be replayed as one CUDA graph. With <see cref="CudaPrecision.Bf16"/> ops it runs
+/// the bf16 schedules on the GPU plans' arenas (docs/BF16.md) and reads the bf16 weight copies the trainer keeps.
 /// </summary>
 /// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
 public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoModel
@@ -32,10 +33,13 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Plans the device buffers for <paramref name="batch"/> images with 2 global and <paramref name="localCrops"/> local crops each.</summary>
     public CudaDinoStep(CudaDevice device, CudaScheduleOps ops, int batch, int localCrops)
     {
-        _layout = new CudaStepLayout(TModel.Description, batch, localCrops);
+        Bf16 = ops.Precision == CudaPrecision.Bf16;
+        if (Bf16 && TModel.Bf16TrainingUnsupported is { } reason)
+            throw new NotSupportedException(TModel.Description.Name + " has no bf16 training schedule: " + reason + " Use --precision tf32 or fp32.");
+        _layout = new CudaStepLayout(TModel.Description, batch, localCrops, Bf16 ? TModel.GpuPlans : null);
         _device = device;
         _ops = ops;
-        _loss = new CudaLossKernels(ops.Module.Source);
+        _loss = new CudaLossKernels(ops.Module.Source, Bf16);
         Batch = batch;
         LocalCrops = localCrops;
 
@@ -60,6 +64,9 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
             TeacherLogits = _teacherLogits.Ptr, TeacherProbabilities = _teacherProbabilities.Ptr, RowLosses = _rowLosses.Ptr,
         };
     }
+
+    /// <summary>Whether the step runs the bf16 schedules (and so needs the bf16 weight copies).</summary>
+    public bool Bf16 { get; }
 
     /// <summary>Images per step.</summary>
     public int Batch { get; }
@@ -94,14 +101,17 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>
     /// Queues the teacher and student forward, the loss and the student backward on the device's stream; the gradient
     /// buffer is zeroed and accumulated into. Returns nothing: <see cref="ReadLoss"/> waits for the step and sums the
-    /// per-row losses in row order (as the CPU does), so the two can overlap with host work.
+    /// per-row losses in row order (as the CPU does), so the two can overlap with host work. A bf16 step also reads the
+    /// bf16 copies of the student and the teacher (<paramref name="studentBf16"/>, <paramref name="teacherBf16"/>).
     /// </summary>
-    public void Queue(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
+    public void Queue(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs, Ptr studentBf16 = default, Ptr teacherBf16 = default)
     {
+        if (Bf16 && (studentBf16.IsNull || teacherBf16.IsNull)) throw new ArgumentException("A bf16 step needs the bf16 copies of the student and the teacher.");
+        var weights = new CudaStepWeights { Student = student, Teacher = teacher, Gradients = gradients.Ptr, StudentBf16 = studentBf16, TeacherBf16 = teacherBf16 };
         // Every pointer of a trainer's steps is fixed; only the temperatures are arguments that change (the teacher's
         // during its warm-up epochs). So after the warm-up (GEMM plans made, modules loaded) the whole queue is captured
         // once as a CUDA graph and replayed, and captured again only when an argument changes.
-        var key = new GraphKey(student, teacher, gradients.Address, inputs);
+        var key = new GraphKey(weights, inputs);
         if (UseGraphs && _eagerSteps >= EagerStepsBeforeCapture)
         {
             if (_graph is null || _graphKey != key)
@@ -111,13 +121,13 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
                 _graph?.Dispose();
                 _graph = null;
                 var captured = inputs;
-                _graph = CudaGraph.Capture(_device, () => QueueEagerly(student, teacher, gradients, captured));
+                _graph = CudaGraph.Capture(_device, () => QueueEagerly(weights, gradients, captured));
                 _graphKey = key;
             }
             _graph.Launch();
             return;
         }
-        QueueEagerly(student, teacher, gradients, inputs);
+        QueueEagerly(weights, gradients, inputs);
         _eagerSteps++;
     }
 
@@ -127,12 +137,11 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
     public bool RanAsGraph => _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
 
-    private void QueueEagerly(Ptr student, Ptr teacher, DeviceBuffer gradients, in Training.StepInputs inputs)
+    private void QueueEagerly(in CudaStepWeights weights, DeviceBuffer gradients, in Training.StepInputs inputs)
     {
         // One delegate per gradient buffer, not one per step: a step allocates nothing.
         if (!ReferenceEquals(_clearTarget, gradients)) (_clearTarget, _clearGradients) = (gradients, gradients.Clear);
-        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, new CudaStepWeights { Student = student, Teacher = teacher, Gradients = gradients.Ptr }, inputs,
-            _clearGradients!);
+        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, weights, inputs, _clearGradients!);
     }
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>
@@ -166,5 +175,5 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
             buffer.Dispose();
     }
 
-    private readonly record struct GraphKey(Ptr Student, Ptr Teacher, ulong Gradients, Training.StepInputs Inputs);
+    private readonly record struct GraphKey(CudaStepWeights Weights, Training.StepInputs Inputs);
 }

@@ -1,6 +1,6 @@
 namespace DinoCompiled.Cuda;
 
-/// <summary>How the GPU computes the GEMMs. Every other kernel works in fp32; weights, moments and the teacher stay fp32.</summary>
+/// <summary>How the GPU runs the step. Master weights, AdamW moments, the teacher and the center are fp32 in every mode.</summary>
 public enum CudaPrecision
 {
     /// <summary>fp32 throughout, TF32 off (cuBLAS compute type 32F): the reference mode, bound 1e-4 against the CPU.</summary>
@@ -9,6 +9,10 @@ public enum CudaPrecision
     /// <summary>GEMMs on TF32 tensor cores (32F_FAST_TF32): bound 5e-3 against the CPU.</summary>
     Tf32,
 
-    /// <summary>GEMMs on bf16 tensor cores with fp32 accumulation and fp32 master weights (32F_FAST_16BF): bound 3e-2.</summary>
+    /// <summary>
+    /// The bf16 schedules (docs/BF16.md): bf16 activations and GEMM operands on tensor cores with fp32 accumulation,
+    /// generated flash attention, the fp32 residual stream, statistics, logits and gradients, and bf16 weight copies
+    /// written by AdamW and the EMA: bound 3e-2.
+    /// </summary>
     Bf16,
 }

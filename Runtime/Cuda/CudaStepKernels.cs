@@ -6,13 +6,14 @@ namespace DinoCompiled.Cuda;
 /// <summary>
 /// Launches the generated step kernels of a model's module (docs/CUDA.md gives their signatures and geometry) other than
 /// the loss's (<see cref="CudaLossKernels"/>): the center update, per-tensor clipping (squared norms per chunk, norms,
-/// scale), AdamW over the flat buffers with the host's per-tensor rows, and the teacher EMA.
+/// scale), AdamW over the flat buffers with the host's per-tensor rows, and the teacher EMA; in a bf16 run their variants
+/// that also write the bf16 weight copies, and the conversion that makes a copy whole after the host sets the weights.
 /// Every reduction has a fixed order, so a step's numbers do not depend on timing.
 /// </summary>
 internal sealed class CudaStepKernels : IDisposable
 {
     private readonly CudaScheduleOps _ops;
-    private readonly int _center, _squaredNorms, _norms, _clip, _adamW, _ema;
+    private readonly int _center, _squaredNorms, _norms, _clip, _adamW, _ema, _adamWBf16, _emaBf16, _convertBf16;
     private readonly int _outDim, _tensors, _parameterChunks;
     private readonly long _flatLength;
     private readonly DeviceBuffer _partials, _tensorNorms;
@@ -27,6 +28,9 @@ internal sealed class CudaStepKernels : IDisposable
         _clip = source.IndexOf("dino_grad_clip");
         _adamW = source.IndexOf("dino_adamw");
         _ema = source.IndexOf("dino_teacher_ema");
+        _adamWBf16 = source.IndexOf("dino_adamw_bf16");
+        _emaBf16 = source.IndexOf("dino_teacher_ema_bf16");
+        _convertBf16 = source.IndexOf("dino_convert_f32_to_bf16");
         _outDim = checked((int)source.Define("DINO_K"));
         _tensors = checked((int)source.Define("DINO_TENSORS"));
         _parameterChunks = checked((int)source.Define("DINO_PARAM_CHUNKS"));
@@ -56,6 +60,20 @@ internal sealed class CudaStepKernels : IDisposable
     public void TeacherEma(Ptr teacher, Ptr student, float momentum) =>
         _ops.Launch(_ema, (uint)Math.Clamp((_flatLength + 1023) / 1024, 1, 8192), 1, 256, 0,
             new KernelArgs().Ptr(teacher).Ptr(student).Long(_flatLength).Float(momentum));
+
+    /// <summary><see cref="AdamW"/>, bit for bit, that also rewrites the bf16 copy of every parameter it updates.</summary>
+    public void AdamWBf16(Ptr parameters, Ptr parametersBf16, Ptr gradients, Ptr firstMoment, Ptr secondMoment, Ptr hyper, float beta1, float beta2, float epsilon) =>
+        _ops.Launch(_adamWBf16, (uint)_parameterChunks, 1, 256, 0,
+            new KernelArgs().Ptr(parameters).Ptr(parametersBf16).Ptr(gradients).Ptr(firstMoment).Ptr(secondMoment).Ptr(hyper).Float(beta1).Float(beta2).Float(epsilon));
+
+    /// <summary><see cref="TeacherEma"/>, bit for bit, that also rewrites the whole bf16 copy of the teacher.</summary>
+    public void TeacherEmaBf16(Ptr teacher, Ptr teacherBf16, Ptr student, float momentum) =>
+        _ops.Launch(_emaBf16, (uint)Math.Clamp((_flatLength + 1023) / 1024, 1, 8192), 1, 256, 0,
+            new KernelArgs().Ptr(teacher).Ptr(teacherBf16).Ptr(student).Long(_flatLength).Float(momentum));
+
+    /// <summary>The bf16 copy (nearest even) of a whole flat fp32 buffer.</summary>
+    public void ConvertToBf16(Ptr weights, Ptr weightsBf16) =>
+        _ops.Launch(_convertBf16, (uint)Math.Clamp((_flatLength / 4 + 255) / 256, 1, 16384), 1, 256, 0, new KernelArgs().Ptr(weights).Ptr(weightsBf16).Long(_flatLength));
 
     public void Dispose()
     {

@@ -10,6 +10,9 @@ namespace DinoCompiled.Cuda;
 /// computes each tensor's step size, bias correction and decay with <see cref="AdamW.Advance"/> and the fused kernel
 /// reads them), the teacher EMA and the center update, each one pass over the flat device buffers. Drop-path scales
 /// come from the same <see cref="DropPathSampler"/> streams, so a GPU run makes the same random choices as a CPU run.
+/// In <see cref="CudaPrecision.Bf16"/> the step runs the bf16 schedules; the master weights, moments, teacher and center
+/// stay fp32, and the bf16 copies of the student and the teacher are written by AdamW and the EMA themselves (and made
+/// whole by <see cref="WeightsChanged"/> whenever the host sets the weights).
 /// </summary>
 /// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
 public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoModel
@@ -48,6 +51,12 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         FirstMoment = device.Allocate(length);
         SecondMoment = device.Allocate(length);
         Center = device.Allocate(_architecture.Head.OutDim);
+        if (_step.Bf16)
+        {
+            // bf16 values in the flat layout: half the floats (the flat length is a multiple of 4, the generator's alignment).
+            StudentBf16 = device.Allocate((length + 1) / 2);
+            TeacherBf16 = device.Allocate((length + 1) / 2);
+        }
         _hostHyper = new float[AdamW.HyperStride * Parameters.Count];
         _hyper = device.Allocate(_hostHyper.Length);
         _hostGlobalDrop = new float[2L * _architecture.Depth * _step.GlobalRows];
@@ -64,6 +73,20 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         Student.Upload(weights);
         Teacher.Upload(weights);
         foreach (var buffer in new[] { FirstMoment, SecondMoment, Center, Gradients }) buffer.Clear();
+        WeightsChanged();
+    }
+
+    /// <summary>
+    /// After the host writes <see cref="Student"/> or <see cref="Teacher"/> (initialization, a checkpoint, pretrained
+    /// weights): rewrites their bf16 copies in a bf16 run, then waits. AdamW and the EMA keep the copies current afterwards.
+    /// </summary>
+    public void WeightsChanged()
+    {
+        if (StudentBf16 is not null && TeacherBf16 is not null)
+        {
+            _kernels.ConvertToBf16(Student.Ptr, StudentBf16.Ptr);
+            _kernels.ConvertToBf16(Teacher.Ptr, TeacherBf16.Ptr);
+        }
         _device.Synchronize();
     }
 
@@ -88,6 +111,12 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
     /// <summary>Teacher weights.</summary>
     public DeviceBuffer Teacher { get; }
 
+    /// <summary>The bf16 copy of the student that the bf16 schedules read (null unless the precision is bf16).</summary>
+    public DeviceBuffer? StudentBf16 { get; }
+
+    /// <summary>The bf16 copy of the teacher (null unless the precision is bf16).</summary>
+    public DeviceBuffer? TeacherBf16 { get; }
+
     /// <summary>The last step's clipped gradients.</summary>
     public DeviceBuffer Gradients { get; }
 
@@ -103,7 +132,7 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
     /// <summary>The compiled step (its device outputs).</summary>
     public CudaDinoStep<TModel> CompiledStep => _step;
 
-    /// <summary>The GEMM precision.</summary>
+    /// <summary>The precision mode: fp32 or tf32 GEMMs on the fp32 schedules, or the bf16 schedules.</summary>
     public CudaPrecision Precision => _ops.Precision;
 
     /// <summary>One DINO iteration on host crops (crop-major, as the loader makes them).</summary>
@@ -141,7 +170,7 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         {
             GlobalCrops = _globalCrops.Ptr, LocalCrops = _localCrops.Ptr, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
             Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
-        });
+        }, StudentBf16?.Ptr ?? default, TeacherBf16?.Ptr ?? default);
         double loss = _step.ReadLoss();
         if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
         if (monitor is not null)
@@ -159,8 +188,16 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         if (_options.ClipGrad > 0) _kernels.ClipPerTensor(Gradients.Ptr, (float)_options.ClipGrad);
         Optimizer.Advance((float)learningRate, (float)weightDecay, epoch < _options.FreezeLastLayerEpochs, _hostHyper);
         _hyper.Upload(_hostHyper);
-        _kernels.AdamW(Student.Ptr, Gradients.Ptr, FirstMoment.Ptr, SecondMoment.Ptr, _hyper.Ptr, Optimizer.Beta1, Optimizer.Beta2, Optimizer.Epsilon);
-        _kernels.TeacherEma(Teacher.Ptr, Student.Ptr, (float)momentum);
+        if (StudentBf16 is not null && TeacherBf16 is not null)
+        {
+            _kernels.AdamWBf16(Student.Ptr, StudentBf16.Ptr, Gradients.Ptr, FirstMoment.Ptr, SecondMoment.Ptr, _hyper.Ptr, Optimizer.Beta1, Optimizer.Beta2, Optimizer.Epsilon);
+            _kernels.TeacherEmaBf16(Teacher.Ptr, TeacherBf16.Ptr, Student.Ptr, (float)momentum);
+        }
+        else
+        {
+            _kernels.AdamW(Student.Ptr, Gradients.Ptr, FirstMoment.Ptr, SecondMoment.Ptr, _hyper.Ptr, Optimizer.Beta1, Optimizer.Beta2, Optimizer.Epsilon);
+            _kernels.TeacherEma(Teacher.Ptr, Student.Ptr, (float)momentum);
+        }
         _kernels.UpdateCenter(_step.TeacherLogits.Ptr, Center.Ptr, _step.GlobalRows, (float)_options.CenterMomentum);
         _device.Synchronize();
         return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
@@ -178,6 +215,8 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
     {
         foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _hyper, _globalDrop, _localDrop, _globalCrops, _localCrops })
             buffer.Dispose();
+        StudentBf16?.Dispose();
+        TeacherBf16?.Dispose();
         _step.Dispose();
         _kernels.Dispose();
         _ops.Dispose();

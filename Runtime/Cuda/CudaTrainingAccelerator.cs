@@ -19,7 +19,7 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
     }
 
     /// <inheritdoc/>
-    public string Description => $"{_device}, {_trainer.Precision.ToString().ToLowerInvariant()} GEMMs";
+    public string Description => _trainer.Precision == CudaPrecision.Bf16 ? $"{_device}, bf16 schedules" : $"{_device}, {_trainer.Precision.ToString().ToLowerInvariant()} GEMMs";
 
     /// <inheritdoc/>
     public StepReport TrainStep(long step, Ptr globalCrops, Ptr localCrops, Evaluation.CollapseMonitor? monitor)
@@ -52,6 +52,7 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
         _trainer.SecondMoment.Upload(secondMoment.Ptr, secondMoment.Length);
         _trainer.Center.Upload(center.Ptr, center.Length);
         optimizerSteps.CopyTo(_trainer.Optimizer.Steps);
+        _trainer.WeightsChanged();
     }
 
     /// <inheritdoc/>

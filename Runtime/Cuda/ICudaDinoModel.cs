@@ -14,6 +14,9 @@ public interface ICudaDinoModel : ICompiledDinoModel
     /// <summary>The GPU plan of each segment (bf16 memory plan and node costs), computed at build time.</summary>
     static abstract System.Collections.Immutable.ImmutableArray<GpuSegmentPlan> GpuPlans { get; }
 
+    /// <summary>Null when the bf16 training schedules serve the model; otherwise why not (a head dim flash attention's backward does not serve).</summary>
+    static abstract string? Bf16TrainingUnsupported { get; }
+
     /// <summary>The backbone forward on the GPU for a compiled crop size.</summary>
     static abstract void BackboneForwardCuda(int crop, in SegmentBuffers b, CudaOps ops);
 

@@ -72,7 +72,7 @@ public static class CommandHelp
         ["--max-steps"] = "Stop after this many steps in all, with a checkpoint to --resume from. Default: the whole run.",
         ["--distributed"] = "auto (MPI when mpirun started the process: `mpirun -np N dino train ...` trains one model on N ranks, each on its shard of every batch), mpi, or none (one process). Default: auto.",
         ["--device"] = "cpu, cuda or auto (the GPU when a CUDA driver and device are there). Default: auto.",
-        ["--precision"] = "The GPU GEMMs' compute type: fp32, tf32 or bf16. Default: tf32.",
+        ["--precision"] = "The GPU step's precision: bf16 (the bf16 schedules: bf16 activations on tensor cores, flash attention, fp32 master weights), tf32 or fp32 (the fp32 schedules with that GEMM compute type), or auto: bf16 where the model's bf16 schedules exist, else tf32. Default: auto.",
         ["--progress"] = "auto (live on a terminal, a plain line every 15 s when standard error is redirected), live, plain or none. Default: auto.",
         ["--no-init-eval"] = "Skip the k-NN evaluation before the first step.",
         ["--out"] = "The output file.",

@@ -159,7 +159,7 @@ public sealed class TrainCommand : IDinoModelVisitor
                               (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
         if (_communicator.Size > 1 && _args.Text("--device", "auto") == "cuda")
             throw new CliException($"train: --device cuda on {_communicator.Size} ranks needs the NCCL gradient path, which the GPU trainer does not have yet; use --device cpu");
-        run.Engine.Accelerator = _communicator.Size > 1 ? null : AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "tf32"), typeof(TModel), _options,
+        run.Engine.Accelerator = _communicator.Size > 1 ? null : AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "auto"), typeof(TModel), _options,
             run.StepsPerEpoch, run.Engine.Student.Span, _output);
 
         using var interrupt = new CancellationTokenSource();

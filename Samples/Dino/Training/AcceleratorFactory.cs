@@ -9,20 +9,24 @@ namespace DinoCompiled.Cli;
 /// <summary>
 /// Chooses where <c>dino train</c> runs (<c>--device cpu|cuda|auto</c>) and, for the GPU, builds the CUDA accelerator for
 /// the model's compiled class: auto takes the GPU when a CUDA driver and device are there, and says which it took.
+/// <c>--precision auto</c> (the default) takes the bf16 schedules, and tf32 GEMMs on the fp32 schedules for a model they
+/// do not serve (a head dim flash attention's backward has no instance for), saying why.
 /// </summary>
 public sealed class AcceleratorFactory : ICudaModelVisitor
 {
     private readonly CudaDevice _device;
-    private readonly CudaPrecision _precision;
+    private readonly CudaPrecision? _precision;
+    private readonly System.IO.TextWriter _log;
     private readonly TrainingOptions _options;
     private readonly int _iterationsPerEpoch;
     private readonly float[] _initialStudent;
     private ITrainingAccelerator? _accelerator;
 
-    private AcceleratorFactory(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, float[] initialStudent)
+    private AcceleratorFactory(CudaDevice device, CudaPrecision? precision, TrainingOptions options, int iterationsPerEpoch, float[] initialStudent, System.IO.TextWriter log)
     {
         _device = device;
         _precision = precision;
+        _log = log;
         _options = options;
         _iterationsPerEpoch = iterationsPerEpoch;
         _initialStudent = initialStudent;
@@ -34,15 +38,20 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
     {
         if (device == "cpu") return null;
         if (device is not ("cuda" or "auto")) throw new CliException($"train: --device takes cpu, cuda or auto, not '{device}'");
-        if (!Enum.TryParse<CudaPrecision>(precisionText, ignoreCase: true, out var precision) || int.TryParse(precisionText, out _))
-            throw new CliException($"train: --precision takes fp32, tf32 or bf16, not '{precisionText}'");
+        CudaPrecision? precision = null;
+        if (precisionText != "auto")
+        {
+            if (!Enum.TryParse<CudaPrecision>(precisionText, ignoreCase: true, out var chosen) || int.TryParse(precisionText, out _))
+                throw new CliException($"train: --precision takes auto, bf16, tf32 or fp32, not '{precisionText}'");
+            precision = chosen;
+        }
         if (!CudaDevice.TryOpen(0, out var opened, out string reason))
         {
             if (device == "cuda") throw new CliException("train: --device cuda: " + reason);
             log.WriteLine($"  device: CPU (no GPU: {reason})");
             return null;
         }
-        var factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray());
+        var factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray(), log);
         try
         {
             // Every class the generator compiles declares ICudaDinoModel (its CUDA module and schedules): a zoo model or a
@@ -59,6 +68,12 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         return factory._accelerator;
     }
 
-    public void Visit<TModel>() where TModel : ICudaDinoModel =>
-        _accelerator = new CudaTrainingAccelerator<TModel>(_device, _precision, _options, _iterationsPerEpoch, _initialStudent);
+    public void Visit<TModel>() where TModel : ICudaDinoModel
+    {
+        var precision = _precision ?? (TModel.Bf16TrainingUnsupported is null ? CudaPrecision.Bf16 : CudaPrecision.Tf32);
+        if (_precision is null && TModel.Bf16TrainingUnsupported is { } reason) _log.WriteLine($"  precision: tf32 GEMMs, not bf16 ({reason})");
+        if (precision == CudaPrecision.Bf16 && TModel.Bf16TrainingUnsupported is { } unsupported)
+            throw new CliException($"train: --precision bf16: {TModel.Description.Name} has no bf16 training schedule: {unsupported} Use --precision tf32.");
+        _accelerator = new CudaTrainingAccelerator<TModel>(_device, precision, _options, _iterationsPerEpoch, _initialStudent);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class GpuCommandTests
 
     [Theory]
     [InlineData(new[] { "train", "--device", "tpu" }, "dino: train: --device takes cpu, cuda or auto, not 'tpu'")]
-    [InlineData(new[] { "train", "--device", "cuda", "--precision", "fp16" }, "dino: train: --precision takes fp32, tf32 or bf16, not 'fp16'")]
+    [InlineData(new[] { "train", "--device", "cuda", "--precision", "fp16" }, "dino: train: --precision takes auto, bf16, tf32 or fp32, not 'fp16'")]
     [InlineData(new[] { "gpu", "check", "--modes", "fp32,int8" }, "dino: gpu check: --modes takes fp32, tf32 and bf16, not 'int8'")]
     [InlineData(new[] { "gpu" }, "dino: gpu: the GPU commands are: check")]
     public void BadGpuOptionsAreOneLine(string[] args, string message)

@@ -263,6 +263,9 @@ namespace DinoCompiled.Models
                     new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.0", false, 0, 0, 1_024, 4_096)))
         );
 
+        /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.Bf16TrainingUnsupported"/>
+        public static string? Bf16TrainingUnsupported => null;
+
         /// <summary>Blocks of the parameter passes (dino_grad_sqnorm, dino_grad_clip, dino_adamw): one per chunk of 8192 floats of one tensor; also the length of the partials of dino_grad_sqnorm.</summary>
         public const int CudaParameterChunks = 250;
 
