@@ -34,7 +34,7 @@ internal sealed partial class CudaScheduleEmitter
                             " divisible by 8, not " + unsupported.HeadDim + ".\");");
             return;
         }
-        emitter.Method("ForwardOnlyCudaBf16", graph.Forward, summary, emitter.Bf16Calls, emitter.InputCopyPrologue());
+        emitter.Method("ForwardOnlyCudaBf16", graph.Forward, summary, n => emitter.Announced(n, emitter.Bf16Calls(n)), emitter.InputCopyPrologue());
     }
 
     private List<string> Bf16Calls(GraphNode n)
@@ -76,11 +76,16 @@ internal sealed partial class CudaScheduleEmitter
                 break;
             }
             case OpKind.LinearResidual:
+            {
+                // The GEMM writes the bf16 branch; the residual add reads it with the fp32 bias and residual into the fp32 stream.
                 if (gpu.IsBf16(n.Outputs[0])) throw new InvalidOperationException("LinearResidual in " + n.Layer + " must write the fp32 residual stream.");
-                calls.Add(Gemm(n.Inputs[0], n.Inputs[1], n.Outputs[0], n.HasBias));
-                Stream("dino_bias_residual_add", "(long)" + rows + " * " + (n.Out / 4),
-                    ".Ptr(" + T(n.Outputs[0]) + ").Ptr(default).Ptr(" + T(n.EpilogueInput!) + ").Ptr(" + Drop() + ").Int(" + n.Rows + ").Int(" + rows + ").Int(" + n.Out + ")");
+                var branch = gpu.ResidualBranches[n];
+                calls.Add(Gemm(n.Inputs[0], n.Inputs[1], branch, false));
+                Stream("dino_residual_add_bf16", "(long)" + rows + " * " + (n.Out / 4),
+                    ".Ptr(" + T(n.EpilogueInput!) + ").Ptr(" + T(branch) + ").Ptr(" + (n.HasBias ? T(n.Inputs[2]) : "default") + ").Ptr(" + Drop() + ").Int(" + n.Rows + ").Ptr(" +
+                    T(n.Outputs[0]) + ").Int(" + rows + ").Int(" + n.Out + ")");
                 break;
+            }
             case OpKind.LayerNorm when gpu.IsBf16(n.Outputs[0]):
                 RowLaunch("dino_layernorm_bf16", ".Ptr(" + T(n.Inputs[0]) + ").Ptr(" + T(n.Inputs[1]) + ").Ptr(" + T(n.Inputs[2]) + ").Ptr(" + T(n.Outputs[0]) + ").Ptr(" +
                                                  T(n.Outputs[1]) + ").Ptr(" + T(n.Outputs[2]) + ").Int(" + rows + ")");
@@ -111,6 +116,16 @@ internal sealed partial class CudaScheduleEmitter
                 throw new InvalidOperationException("No bf16 CUDA emitter for " + n.Op + ".");
         }
         return Checked(calls);
+    }
+
+    /// <summary>
+    /// A node's calls after <c>ops.Node(index)</c>, its position in the segment's GPU plan, so that a timer can attribute the
+    /// launches to the plan's nodes; calls that announce their own nodes first (a GELU recomputation) are left as they are.
+    /// </summary>
+    private List<string> Announced(GraphNode n, List<string> calls)
+    {
+        if (calls.Count > 0 && !calls[0].StartsWith(NodeCall, StringComparison.Ordinal)) calls.Insert(0, NodeCall + _gpu!.NodeIndex[n].ToString(CultureInfo.InvariantCulture) + ");");
+        return calls;
     }
 
     /// <summary>A weight read as a GEMM's bf16 operand: the bf16 copy of a parameter, or a bf16 arena tensor (the weight-normalized last layer).</summary>

@@ -11,8 +11,9 @@ namespace DinoCompiled.Generator.Compiler;
 /// The bf16 training schedule (docs/BF16.md): the segment's forward, keeping what its backward reads, and the backward,
 /// on the GPU training plan (<see cref="GpuSegmentPlanner.PlanTraining"/>). The forward is the forward-only schedule's
 /// node for node; the backward takes bf16 GEMM operands and writes fp32 parameter gradients (β = 1 into the flat
-/// buffer), recomputes each fused fc1's GELU output right before fc2's weight gradient reads it, and runs flash
-/// attention's backward (delta, then dK/dV, then dQ) from the kept output and log-sum-exp.
+/// buffer), recomputes each fused fc1's GELU output in its GELU-derivative pass, writes each drop-path branch gradient in
+/// the LayerNorm backward before it (<see cref="GpuArenaPlan.FusedScale"/>, <see cref="GpuArenaPlan.FusedRecompute"/>), and
+/// runs flash attention's backward (delta, then dK/dV, then dQ) from the kept output and log-sum-exp.
 /// </summary>
 internal sealed partial class CudaScheduleEmitter
 {
@@ -42,9 +43,9 @@ internal sealed partial class CudaScheduleEmitter
             }
             return message;
         }
-        emitter.Method("ForwardCudaBf16", graph.Forward, forward, emitter.Bf16Calls, emitter.InputCopyPrologue());
+        emitter.Method("ForwardCudaBf16", graph.Forward, forward, n => emitter.Announced(n, emitter.Bf16Calls(n)), emitter.InputCopyPrologue());
         writer.Line();
-        emitter.Method("BackwardCudaBf16", graph.Backward, backward, emitter.Bf16BackwardCalls);
+        emitter.Method("BackwardCudaBf16", graph.Backward, backward, n => emitter.Announced(n, emitter.Bf16BackwardCalls(n)));
         writer.Line();
         return null;
     }
@@ -84,8 +85,10 @@ internal sealed partial class CudaScheduleEmitter
         {
             var pre = _graph.Forward.Single(f => f.Op == OpKind.LinearGelu && f.Outputs[0].Storage == input.Storage).PreActivation!;
             string count = ScheduleEmitter.Count(input.Storage);
+            calls.Add(NodeCall + gpu.RecomputeIndex[input.Storage].ToString(CultureInfo.InvariantCulture) + ");");
             calls.Add("ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(" + count + " / 4), 1, 256, 0, " + Args + ".Ptr(" + T(pre) + ").Ptr(" + T(Map(input)) + ").Long(" + count +
                       "));  // " + gpu.Recomputed[input.Storage].Name + " <- GELU(" + pre.Name + ")");
+            calls.Add(NodeCall + gpu.NodeIndex[n].ToString(CultureInfo.InvariantCulture) + ");");
         }
 
         switch (n.Op)
@@ -104,7 +107,15 @@ internal sealed partial class CudaScheduleEmitter
                 var pre = n.PreActivation ?? throw new InvalidOperationException("LinearInputGradGelu in " + n.Layer + " has no pre-activation.");
                 if (!IsBf16(n.Outputs[0]) || n.Accumulate) throw new InvalidOperationException("LinearInputGradGelu in " + n.Layer + " must write a bf16 gradient it does not accumulate.");
                 Gemm("Bf16ToBf16", rows, n.In, n.Out, Bf16Operand(0), n.Out, false, Operand(n.Inputs[1]), n.In, false, Out(), n.In, "0f");
-                Stream("dino_gelu_grad_bf16", "(long)" + rows + " * " + n.In + " / 4", ".Ptr(" + Out() + ").Ptr(" + T(pre) + ").Ptr(" + Out() + ").Long((long)" + rows + " * " + n.In + ")");
+                string count = "(long)" + rows + " * " + n.In;
+                if (gpu.FusedRecompute.TryGetValue(n, out var act))
+                {
+                    // The GELU derivative and the GELU output fc2's weight gradient reads, in one pass over the pre-activation.
+                    _recomputedDone.Add(act);
+                    Stream("dino_gelu_grad_recompute_bf16", count + " / 4",
+                        ".Ptr(" + Out() + ").Ptr(" + T(pre) + ").Ptr(" + Out() + ").Ptr(" + T(gpu.Recomputed[act]) + ").Long(" + count + ")");
+                }
+                else Stream("dino_gelu_grad_bf16", count + " / 4", ".Ptr(" + Out() + ").Ptr(" + T(pre) + ").Ptr(" + Out() + ").Long(" + count + ")");
                 break;
             }
             case OpKind.LinearWeightGrad:
@@ -119,12 +130,23 @@ internal sealed partial class CudaScheduleEmitter
                 Launch("dino_reduce_partials", Blocks(n.Out, 256), "1", 256, ".Int((int)chunks).Int(" + n.Out + ").Ptr(" + Out() + ").Ptr(default)");
                 break;
             case OpKind.LayerNormGrad when IsBf16(n.Inputs[0]):
+            {
                 if (IsBf16(n.Inputs[1]) || IsBf16(n.Outputs[0])) throw new InvalidOperationException("LayerNormGrad in " + n.Layer + " must read and write the fp32 residual stream.");
                 calls.Add("uint chunks = CudaChunks(" + rows + ", 32);");
-                Launch("dino_layernorm_grad_bf16", "chunks", "1", 256,
-                    ".Ptr(" + In(0) + ").Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + In(3) + ").Ptr(" + In(4) + ").Ptr(" + Out(0) + ").Int(" + rows + ").Int(" + acc + ")");
+                string args = ".Ptr(" + In(0) + ").Ptr(" + In(1) + ").Ptr(" + In(2) + ").Ptr(" + In(3) + ").Ptr(" + In(4) + ").Ptr(" + Out(0) + ").Int(" + rows + ").Int(" + acc + ")";
+                if (gpu.FusedScale.TryGetValue(n, out var scale))
+                {
+                    // Also the drop-path branch gradient of the block below (the ScaleRows after this node), from the dx it stores.
+                    if (!IsBf16(scale.Outputs[0])) throw new InvalidOperationException("ScaleRows in " + scale.Layer + " must write a bf16 branch gradient.");
+                    Launch("dino_layernorm_grad_scale_bf16", "chunks", "1", 256, args + ".Ptr(" + (scale.DropSlot < 0 ? "default" : "b.Drop(" + scale.DropSlot + ")") + ").Int(" +
+                                                                              scale.Rows + ").Ptr(" + T(scale.Outputs[0]) + ")");
+                }
+                else Launch("dino_layernorm_grad_bf16", "chunks", "1", 256, args);
                 Launch("dino_reduce_partials", Blocks(2 * n.Out, 256), "1", 256, ".Int((int)chunks).Int(" + n.Out + ").Ptr(" + Out(1) + ").Ptr(" + Out(2) + ")");
                 break;
+            }
+            case OpKind.ScaleRows when gpu.FusedScale.Values.Contains(n):
+                return calls; // done by the LayerNormGrad before it
             case OpKind.ScaleRows:
                 Stream("dino_scale_rows_bf16", "(long)" + rows + " * " + (n.Out / 4),
                     ".Ptr(" + In(0) + ").Ptr(" + Drop() + ").Int(" + n.Rows + ").Ptr(" + Out() + ").Int(" + rows + ").Int(" + n.Out + ")");

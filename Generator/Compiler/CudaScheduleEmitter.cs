@@ -14,6 +14,7 @@ internal sealed partial class CudaScheduleEmitter
 {
     private const string Args = "new global::DinoCompiled.Cuda.KernelArgs()";
     private const string Epilogue = "global::DinoCompiled.Cuda.CudaGemmEpilogue.";
+    private const string NodeCall = "ops.Node(";
     private readonly Graph _graph;
     private readonly MemoryPlan _plan;
     private readonly IndentedWriter _w;
@@ -60,7 +61,9 @@ internal sealed partial class CudaScheduleEmitter
                 }
                 var lines = calls(node);
                 string comment = "  // " + ScheduleEmitter.Describe(node);
-                if (lines.Count == 1) _w.Line(lines[0] + comment);
+                if (lines.Count == 0) _w.Line("// done by the node above:" + comment.Substring(4));
+                else if (lines.Count == 1) _w.Line(lines[0] + comment);
+                else if (lines.Count == 2 && lines[0].StartsWith(NodeCall, StringComparison.Ordinal)) _w.Line(lines[0] + " " + lines[1] + comment);
                 else
                 {
                     _w.Line("{" + comment);

@@ -43,6 +43,7 @@ internal static class GpuSegmentPlanner
         foreach (var t in graph.Backward.SelectMany(n => n.Inputs).Where(t => graph.Name == "Head" && t.Storage.External == "b.OutputGradient"))
             bytesPerElement[t.Storage] = Bf16;
         var copies = ExternalCopies(graph, bytesPerElement);
+        var branches = ResidualBranches(graph, bytesPerElement);
         long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
         int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
 
@@ -71,11 +72,21 @@ internal static class GpuSegmentPlanner
         GraphTensor Forward(GraphTensor t) => copies.TryGetValue(t.Storage, out var c) ? c : t;
 
         var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
-        steps.AddRange(graph.Forward.Select(n => MemoryPlanner.Touched(n).Select(Forward).ToList()));
+        steps.AddRange(graph.Forward.Select(n => ForwardStep(n, copies, branches)));
         var nodes = graph.Forward.Select(n => Cost(n, true, Bytes, Elements)).ToList();
+        var nodeIndex = ForwardIndex(graph);
+        var recomputeIndex = new Dictionary<GraphTensor, int>();
         var done = new HashSet<GraphTensor>();
-        foreach (var n in graph.Backward)
+        // Fusions beyond the CPU's (docs/BF16.md): a LayerNormGrad also writes the drop-path branch gradient that the
+        // ScaleRows right after it would make from its output; fc1's GELU derivative pass also recomputes the GELU output
+        // fc2's weight gradient reads. The fused node's step touches the extra output, so the plan keeps it apart.
+        var fusedScale = new Dictionary<GraphNode, GraphNode>();
+        var fusedRecompute = new Dictionary<GraphNode, GraphTensor>();
+        var backward = graph.Backward;
+        for (int i = 0; i < backward.Count; i++)
         {
+            var n = backward[i];
+            if (i > 0 && fusedScale.TryGetValue(backward[i - 1], out var fusedAway) && fusedAway == n) continue;
             var touched = MemoryPlanner.Touched(n).Select(t => recomputed.TryGetValue(t.Storage, out var r) ? r : Forward(t)).ToList();
             var extra = new List<GraphTensor>();
             if (n.Op == OpKind.AttentionGrad)
@@ -83,20 +94,37 @@ internal static class GpuSegmentPlanner
                 var lse = n.Inputs[2].Storage;
                 extra.Add(attentionOutputs[lse]);
                 extra.Add(flashDelta[lse]);
-                touched.AddRange(extra);
             }
+            if (n.Op == OpKind.LayerNormGrad && Bytes(n.Inputs[0]) == Bf16 && i + 1 < backward.Count && backward[i + 1] is { Op: OpKind.ScaleRows } next &&
+                next.Inputs[0].Storage == n.Outputs[0].Storage)
+            {
+                fusedScale[n] = next;
+                extra.Add(next.Outputs[0]);
+            }
+            if (n.Op == OpKind.LinearInputGradGelu && n.PreActivation is not null)
+            {
+                var act = recomputedFrom.Where(r => r.Value.PreActivation == n.PreActivation.Storage).Select(r => r.Key).FirstOrDefault();
+                if (act is not null && done.Add(act))
+                {
+                    fusedRecompute[n] = act;
+                    extra.Add(recomputed[act]);
+                }
+            }
+            touched.AddRange(extra);
             foreach (var t in n.Inputs.Select(t => t.Storage).Where(recomputed.ContainsKey).Where(done.Add).ToList())
             {
                 var copy = recomputed[t];
                 var (pre, layer) = recomputedFrom[t];
                 steps.Add(new[] { pre, copy });
+                recomputeIndex[t] = nodes.Count;
                 nodes.Add(new GpuNodeCost("GeluRecompute", layer, false, 0, 8 * copy.CountPerUnit, copy.CountPerUnit * (Bf16 + Bf16), 0));
             }
             steps.Add(touched);
+            nodeIndex[n] = nodes.Count;
             nodes.Add(Cost(n, false, Bytes, Elements, extra));
         }
-        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
-        return (new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies, recomputed, flashDelta), nodes);
+        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)), largestFixedFirst: true);
+        return (new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies, branches, nodeIndex, recomputed, flashDelta, fusedScale, fusedRecompute, recomputeIndex), nodes);
     }
 
     /// <summary>
@@ -108,13 +136,31 @@ internal static class GpuSegmentPlanner
         var logSumExp = LogSumExp(graph);
         var bytesPerElement = StorageBytes(graph);
         var copies = ExternalCopies(graph, bytesPerElement);
+        var branches = ResidualBranches(graph, bytesPerElement);
         var steps = new List<IReadOnlyList<GraphTensor>> { copies.Values.ToList() };
-        foreach (var n in graph.Forward)
-            steps.Add(MemoryPlanner.Touched(n).Select(t => copies.TryGetValue(t.Storage, out var c) ? c : t).ToList());
+        steps.AddRange(graph.Forward.Select(n => ForwardStep(n, copies, branches)));
         long Elements(GraphTensor t) => logSumExp.Contains(t.Storage) ? t.Storage.RowsPerUnit : t.Storage.CountPerUnit;
         int Bytes(GraphTensor t) => bytesPerElement.TryGetValue(t.Storage, out int b) ? b : Fp32;
-        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)));
-        return new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies);
+        var (fixedBytes, perUnit, offsets) = MemoryPlanner.Place(steps, t => Align(Elements(t) * Bytes(t)), t => Align(t.FixedCount * Bytes(t)), largestFixedFirst: true);
+        return new GpuArenaPlan(fixedBytes, perUnit, offsets, bytesPerElement, copies, branches, ForwardIndex(graph));
+    }
+
+    /// <summary>
+    /// The bf16 GEMM output of every LinearResidual (its branch, before the bias and the drop-path scale): the generated
+    /// residual add reads it with the fp32 bias and residual and writes the fp32 stream, so the GEMM writes 2 bytes
+    /// per value instead of 4 that the add would read back. A transient of the node's own step.
+    /// </summary>
+    private static Dictionary<GraphNode, GraphTensor> ResidualBranches(Graph graph, Dictionary<GraphTensor, int> bytesPerElement)
+    {
+        var branches = new Dictionary<GraphNode, GraphTensor>();
+        foreach (var n in graph.Forward.Where(n => n.Op == OpKind.LinearResidual))
+        {
+            var output = n.Outputs[0].Storage;
+            var branch = new GraphTensor(-4000 - branches.Count, output.Name + ".branch", TensorRole.Arena, output.RowsPerUnit, output.Cols, output.FixedCount);
+            branches[n] = branch;
+            bytesPerElement[branch] = Bf16;
+        }
+        return branches;
     }
 
     /// <summary>A bf16 arena copy of every external fp32 input a forward GEMM reads as its left operand.</summary>
@@ -131,6 +177,17 @@ internal static class GpuSegmentPlanner
         }
         return copies;
     }
+
+    /// <summary>What a forward node's step touches: its tensors (an external GEMM operand as its bf16 copy) and its residual branch.</summary>
+    private static List<GraphTensor> ForwardStep(GraphNode n, Dictionary<GraphTensor, GraphTensor> copies, Dictionary<GraphNode, GraphTensor> branches)
+    {
+        var touched = MemoryPlanner.Touched(n).Select(t => copies.TryGetValue(t.Storage, out var c) ? c : t).ToList();
+        if (branches.TryGetValue(n, out var branch)) touched.Add(branch);
+        return touched;
+    }
+
+    /// <summary>Each forward node's position in the plan's node list (the forward comes first, in order).</summary>
+    private static Dictionary<GraphNode, int> ForwardIndex(Graph graph) => graph.Forward.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
 
     private static bool IsGemm(GraphNode n) => n.Op is OpKind.Linear or OpKind.LinearGelu or OpKind.LinearResidual or OpKind.MatMul;
 
@@ -221,6 +278,33 @@ internal static class GpuSegmentPlanner
                 else perUnit += elements(t.Storage) * Fp32;
             }
 
+        // What the bf16 schedule launches for the node, and the traffic between its launches: the GEMM's output re-read by
+        // the generated epilogue that follows it (GELU, the residual add with drop path, the GELU derivative).
+        int launches = 1;
+        long Out(GraphTensor t, int size) => t.Storage.IsFixed ? 0 : elements(t.Storage) * size;
+        switch (n.Op)
+        {
+            case OpKind.LinearGelu:
+                launches = 2;
+                perUnit += Out(n.PreActivation ?? n.Outputs[0], Bf16);
+                break;
+            case OpKind.LinearResidual:
+                launches = 2;
+                perUnit += 2 * Out(n.Outputs[0], Bf16); // the bf16 branch, written by the GEMM and read by the residual add
+                break;
+            case OpKind.LinearInputGradGelu:
+                launches = 2;
+                perUnit += 2 * Out(n.Outputs[0], Bf16);
+                break;
+            case OpKind.BiasGrad:
+            case OpKind.LayerNormGrad:
+                launches = 2; // the chunk partials, then dino_reduce_partials
+                break;
+            case OpKind.AttentionGrad:
+                launches = 3; // delta, dK and dV, dQ
+                break;
+        }
+
         long tensorFlops = 0, otherFlops = 0;
         switch (n.Op)
         {
@@ -246,7 +330,7 @@ internal static class GpuSegmentPlanner
                 otherFlops = 8 * n.Outputs.Sum(t => t.Storage.IsFixed ? 0 : elements(t.Storage));
                 break;
         }
-        return new GpuNodeCost(n.Op.ToString(), n.Layer, forward, tensorFlops, otherFlops, perUnit, fixedBytes);
+        return new GpuNodeCost(n.Op.ToString(), n.Layer, forward, tensorFlops, otherFlops, perUnit, fixedBytes, launches);
     }
 
     private static IEnumerable<GraphTensor> Epilogue(GraphNode n)

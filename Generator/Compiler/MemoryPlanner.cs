@@ -51,13 +51,20 @@ internal static class MemoryPlanner
     /// The placement itself: the two peaks and every arena storage's offset (a fixed tensor's from the arena's start, a
     /// per-unit tensor's within the per-unit part, to be multiplied by the units), in the sizes' own unit.
     /// </summary>
+    /// <remarks>
+    /// Tensors are placed in order of first use, or, with <paramref name="largestFixedFirst"/>, the fixed ones largest
+    /// first (greedy by size): a few large fixed tensors of different sizes (the head's bf16 last layer and its fp32
+    /// gradient) fold into less space that way, where first-fit by first use leaves a small one under a large one's slot.
+    /// </remarks>
     public static (long Fixed, long PerUnit, Dictionary<GraphTensor, long> Offsets) Place(IReadOnlyList<IReadOnlyList<GraphTensor>> steps,
-        Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize)
+        Func<GraphTensor, long> perUnitSize, Func<GraphTensor, long> fixedSize, bool largestFixedFirst = false)
     {
         var (first, last) = Liveness(steps);
         var tensors = first.Keys.OrderBy(t => first[t]).ThenBy(t => t.Id).ToList();
         var offsets = new Dictionary<GraphTensor, long>();
-        long fixedPeak = Place(tensors.Where(t => t.IsFixed).ToList(), fixedSize, first, last, offsets);
+        var fixedTensors = tensors.Where(t => t.IsFixed).ToList();
+        if (largestFixedFirst) fixedTensors = fixedTensors.OrderByDescending(fixedSize).ThenBy(t => first[t]).ThenBy(t => t.Id).ToList();
+        long fixedPeak = Place(fixedTensors, fixedSize, first, last, offsets);
         long perUnitPeak = Place(tensors.Where(t => !t.IsFixed).ToList(), perUnitSize, first, last, offsets);
         return (fixedPeak, perUnitPeak, offsets);
     }

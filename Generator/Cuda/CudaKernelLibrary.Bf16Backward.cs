@@ -12,8 +12,12 @@ internal static partial class CudaKernelLibrary
 
 // dpre = bf16(dy gelu'(pre)) for a bf16 dy (a GEMM's bf16 output, or the unfused GeluGrad) and the bf16 pre-activation:
 // the LinearInputGradGelu epilogue. dy and dpre may be one buffer (each thread reads its elements before writing them).
+// With RECOMPUTE it also writes act = bf16(gelu(pre)), bit for bit dino_gelu_bf16's output: the GELU output fc2's
+// weight gradient reads, recomputed in the same pass instead of kept from the forward (act must not alias pre).
 // Grid-stride over groups of four with a scalar tail.
-extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+template <bool RECOMPUTE>
+__device__ __forceinline__ void gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+    unsigned short* __restrict__ act, long long count)
 {
     const long long n4 = count / 4;
     for (long long i = global_id(); i < n4; i += grid_stride())
@@ -21,9 +25,19 @@ extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsi
         const float4 g = dino_load_bf16x4(dy + 4 * i);
         const float4 p = dino_load_bf16x4(pre + 4 * i);
         dino_store_bf16x4(dpre + 4 * i, make_float4(g.x * gelu_grad_f(p.x), g.y * gelu_grad_f(p.y), g.z * gelu_grad_f(p.z), g.w * gelu_grad_f(p.w)));
+        if (RECOMPUTE) dino_store_bf16x4(act + 4 * i, make_float4(gelu_f(p.x), gelu_f(p.y), gelu_f(p.z), gelu_f(p.w)));
     }
     for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride())
-        dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(dino_bf16_to_f32(pre[i])));
+    {
+        const float p = dino_bf16_to_f32(pre[i]);
+        dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(p));
+        if (RECOMPUTE) act[i] = dino_f32_to_bf16(gelu_f(p));
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+{
+    gelu_grad_bf16<false>(dy, pre, dpre, nullptr, count);
 }
 
 // dino_gelu_grad_bf16 for a GEMM that wrote its fp32 result dy: dpre = bf16(dy gelu'(pre)), one rounding only.
@@ -80,9 +94,13 @@ extern "C" __global__ void __launch_bounds__(256) dino_bias_grad_bf16(const unsi
 
 // dino_layernorm_grad reading the bf16 dy (the input gradient of the GEMM after the norm) with the fp32 x, mean and
 // rstd; dx (+)= into the fp32 residual-stream gradient; dgamma/dbeta partials per chunk into dino_scratch for
-// dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel.
-extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
-    const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+// dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel. With SCALE it also
+// writes branch = bf16(s[row / rowsPerScale] dx) from the dx it stores (s = 1 when scales is null): the drop-path branch
+// gradient of the block below, bit for bit dino_scale_rows_bf16 on this kernel's output, in the same pass.
+template <bool SCALE>
+__device__ __forceinline__ void layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ gamma,
+    const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate, const float* __restrict__ scales,
+    int rowsPerScale, unsigned short* __restrict__ branch)
 {
     constexpr int PL = (DINO_D + 31) / 32;
     __shared__ float partial[2 * DINO_D];
@@ -114,13 +132,16 @@ extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const
         s1 = warp_sum(s1) * (1.0f / DINO_D);
         s2 = warp_sum(s2) * (1.0f / DINO_D);
         float* dxr = dx + (long long)r * DINO_D;
+        const float sc = SCALE && scales != nullptr ? scales[r / rowsPerScale] : 1.f;
 #pragma unroll
         for (int k = 0; k < PL; k++)
         {
             const int j = lane + 32 * k;
             if (j >= DINO_D) continue;
             const float v = rs * (dh[k] - s1 - xh[k] * s2);
-            dxr[j] = accumulate ? dxr[j] + v : v;
+            const float total = accumulate ? dxr[j] + v : v;
+            dxr[j] = total;
+            if (SCALE) branch[(long long)r * DINO_D + j] = dino_f32_to_bf16(sc * total);
         }
     }
     for (int w = 0; w < 8; w++)
@@ -139,6 +160,12 @@ extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const
         __syncthreads();
     }
     for (int j = threadIdx.x; j < 2 * DINO_D; j += blockDim.x) dino_scratch[(long long)blockIdx.x * 2 * DINO_D + j] = partial[j];
+}
+
+extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+    const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+{
+    layernorm_grad_bf16<false>(dy, x, gamma, mean, rstd, dx, rows, accumulate, nullptr, 1, nullptr);
 }
 
 // dino_assemble_tokens_grad writing the patch-token gradient in bf16 (the patch-embedding weight gradient's operand);
@@ -185,5 +212,21 @@ extern "C" __global__ void __launch_bounds__(256) dino_l2_normalize_grad_bf16(co
         for (int j = lane; j < dim; j += 32) dxr[j] = dino_f32_to_bf16(dino_bf16_to_f32(dyr[j]) * 1e12f);
 }
 
+// ---- fused bf16 backward kernels (the schedule's fusions beyond the CPU's, docs/BF16.md) ----------------------
+
+// LayerNormGrad then the ScaleRows that reads its output (the branch gradient of the block below), in one pass.
+extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_scale_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+    const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate,
+    const float* __restrict__ scales, int rowsPerScale, unsigned short* __restrict__ branch)
+{
+    layernorm_grad_bf16<true>(dy, x, gamma, mean, rstd, dx, rows, accumulate, scales, rowsPerScale, branch);
+}
+
+// LinearInputGradGelu's epilogue and the GELU recomputation for fc2's weight gradient, in one pass over pre.
+extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_recompute_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+    unsigned short* __restrict__ act, long long count)
+{
+    gelu_grad_bf16<true>(dy, pre, dpre, act, count);
+}
 """;
 }

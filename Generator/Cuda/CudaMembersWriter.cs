@@ -90,7 +90,7 @@ internal static class CudaMembersWriter
                 var n = p.Nodes[j];
                 w.Line("new " + Ns + "GpuNodeCost(" + CodeText.String(n.Op) + ", " + CodeText.String(n.Layer) + ", " + (n.Forward ? "true" : "false") + ", " +
                        CodeText.Long(n.TensorFlopsPerUnit) + ", " + CodeText.Long(n.OtherFlopsPerUnit) + ", " + CodeText.Long(n.BytesPerUnit) + ", " +
-                       CodeText.Long(n.FixedBytes) + ")" + (j == p.Nodes.Count - 1 ? "))" : ","));
+                       CodeText.Long(n.FixedBytes) + ", " + n.Launches.ToString(CultureInfo.InvariantCulture) + ")" + (j == p.Nodes.Count - 1 ? "))" : ","));
             }
             w.Unindent();
             w.Unindent();

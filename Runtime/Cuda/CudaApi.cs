@@ -179,4 +179,26 @@ internal static unsafe class CudaApi
     public static void GraphExecDestroy(nint executable) => CudaCheck.Driver(CudaDriverNative.cuGraphExecDestroy(executable), "cuGraphExecDestroy");
 
     public static void GraphDestroy(nint graph) => CudaCheck.Driver(CudaDriverNative.cuGraphDestroy(graph), "cuGraphDestroy");
+
+    /// <summary>An event that records time (for <see cref="EventElapsedMilliseconds"/>).</summary>
+    public static nint EventCreate()
+    {
+        nint created;
+        CudaCheck.Driver(CudaDriverNative.cuEventCreate(&created, CudaDriverNative.EventDefault), "cuEventCreate");
+        return created;
+    }
+
+    public static void EventRecord(nint @event, nint stream) => CudaCheck.Driver(CudaDriverNative.cuEventRecord(@event, stream), "cuEventRecord");
+
+    public static void EventSynchronize(nint @event) => CudaCheck.Driver(CudaDriverNative.cuEventSynchronize(@event), "cuEventSynchronize");
+
+    /// <summary>Milliseconds between two recorded, completed events (about 0.5 us resolution).</summary>
+    public static float EventElapsedMilliseconds(nint start, nint end)
+    {
+        float milliseconds;
+        CudaCheck.Driver(CudaDriverNative.cuEventElapsedTime(&milliseconds, start, end), "cuEventElapsedTime");
+        return milliseconds;
+    }
+
+    public static bool TryEventDestroy(nint @event) => CudaDriverNative.cuEventDestroy_v2(@event) == 0;
 }

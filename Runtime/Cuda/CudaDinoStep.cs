@@ -112,7 +112,7 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
         // during its warm-up epochs). So after the warm-up (GEMM plans made, modules loaded) the whole queue is captured
         // once as a CUDA graph and replayed, and captured again only when an argument changes.
         var key = new GraphKey(weights, inputs);
-        if (UseGraphs && _eagerSteps >= EagerStepsBeforeCapture)
+        if (Timer is null && UseGraphs && _eagerSteps >= EagerStepsBeforeCapture)
         {
             if (_graph is null || _graphKey != key)
             {
@@ -135,13 +135,30 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     public bool UseGraphs { get; set; } = true;
 
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
-    public bool RanAsGraph => _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
+    public bool RanAsGraph => Timer is null && _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
+
+    /// <summary>
+    /// When set, steps run eagerly through this timer (never as a CUDA graph), which marks every segment and plan node
+    /// of the bf16 schedules on the stream (<see cref="StartNodeTiming"/>).
+    /// </summary>
+    public CudaNodeTimer? Timer { get; private set; }
+
+    /// <summary>Times the following steps node by node with <paramref name="clock"/>'s marks; returns the timer to <c>Start</c> and <c>Finish</c> each step with.</summary>
+    public CudaNodeTimer StartNodeTiming(ICudaEventClock clock)
+    {
+        if (!Bf16) throw new InvalidOperationException("Node timing needs the bf16 schedules, which announce the plan's nodes; this step runs the fp32 ones.");
+        Timer = new CudaNodeTimer(_ops, clock, TModel.GpuPlans);
+        return Timer;
+    }
+
+    /// <summary>Runs the following steps without the timer again.</summary>
+    public void StopNodeTiming() => Timer = null;
 
     private void QueueEagerly(in CudaStepWeights weights, DeviceBuffer gradients, in Training.StepInputs inputs)
     {
         // One delegate per gradient buffer, not one per step: a step allocates nothing.
         if (!ReferenceEquals(_clearTarget, gradients)) (_clearTarget, _clearGradients) = (gradients, gradients.Clear);
-        CudaStepSequence<TModel>.Queue(_ops, _loss, _layout, _buffers, weights, inputs, _clearGradients!);
+        CudaStepSequence<TModel>.Queue(Timer ?? (CudaOps)_ops, _loss, _layout, _buffers, weights, inputs, _clearGradients!);
     }
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>

@@ -28,4 +28,17 @@ public abstract class CudaOps
 
     /// <summary>Launches kernel <paramref name="kernel"/> (an index into the model's <see cref="CudaModuleSource.KernelNames"/>).</summary>
     public abstract void Launch(int kernel, uint gridX, uint gridY, uint blockX, uint sharedBytes, in KernelArgs args);
+
+    /// <summary>
+    /// The step is about to run a segment: <paramref name="stage"/> names it as the performance model does
+    /// ("teacher 224", "student 96", "student head", "loss"), <paramref name="crop"/> picks its GPU plan (0 for the head).
+    /// Nothing by default; <see cref="CudaNodeTimer"/> times what follows.
+    /// </summary>
+    public virtual void BeginSegment(string stage, int crop) { }
+
+    /// <summary>
+    /// A bf16 schedule is about to run node <paramref name="index"/> of its segment's <see cref="GpuSegmentPlan.Nodes"/>
+    /// (the launches up to the next call belong to it). Nothing by default.
+    /// </summary>
+    public virtual void Node(int index) { }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Collections.Generic;
 using System.Linq;
 using DinoCompiled.Training;
 
@@ -32,6 +33,31 @@ public static class CudaStepBenchmark
         }
         Array.Sort(times);
         return new CudaStepTiming(TModel.Description.Name, precision.ToString().ToLowerInvariant(), batch, localCrops, times[steps / 2], FlopsPerStep(TModel.Description, batch, localCrops));
+    }
+
+    /// <summary>
+    /// One bf16 step timed node by node after <paramref name="warmup"/> steps (<see cref="CudaNodeTimer"/> on CUDA events):
+    /// the measured device time per (stage, op), keyed as the performance model's estimates are.
+    /// </summary>
+    public static IReadOnlyList<CudaNodeTiming> TimeNodes<TModel>(CudaDevice device, int batch, int localCrops, int warmup) where TModel : ICudaDinoModel
+    {
+        var a = TModel.Description.Architecture;
+        var options = new TrainingOptions { Epochs = 1, BatchSize = batch, LocalCrops = localCrops, WarmupEpochs = 0 };
+        using var trainer = new CudaTrainer<TModel>(device, CudaPrecision.Bf16, options, iterationsPerEpoch: warmup + 1);
+        var random = new Random(1);
+        var global = new float[2L * batch * a.Channels * a.GlobalCrop * a.GlobalCrop];
+        var local = new float[Math.Max(1, (long)localCrops * batch * a.Channels * a.LocalCrop * a.LocalCrop)];
+        for (int i = 0; i < global.Length; i++) global[i] = (float)(random.NextDouble() * 4 - 2);
+        for (int i = 0; i < local.Length; i++) local[i] = (float)(random.NextDouble() * 4 - 2);
+        trainer.UploadCrops(global, local);
+        for (int i = 0; i < warmup; i++) trainer.TrainStepOnDevice();
+        using var clock = new CudaEventClock(device);
+        var timer = trainer.CompiledStep.StartNodeTiming(clock);
+        timer.Start();
+        trainer.TrainStepOnDevice();
+        var rows = timer.Finish();
+        trainer.CompiledStep.StopNodeTiming();
+        return rows;
     }
 
     /// <summary>Teacher forward on 2 global crops + 3 × student forward on 2 global and <paramref name="localCrops"/> local crops, per image, times the batch.</summary>

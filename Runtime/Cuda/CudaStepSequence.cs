@@ -38,7 +38,9 @@ internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
         };
         if (bf16)
         {
+            ops.BeginSegment("teacher " + a.GlobalCrop, a.GlobalCrop);
             TModel.BackboneForwardOnlyCudaBf16(a.GlobalCrop, teacherBackbone, ops);
+            ops.BeginSegment("teacher head", 0);
             TModel.HeadForwardOnlyCudaBf16(teacherHead, ops);
         }
         else
@@ -66,8 +68,14 @@ internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
 
         if (bf16)
         {
+            ops.BeginSegment("student " + a.GlobalCrop, a.GlobalCrop);
             TModel.BackboneForwardCudaBf16(a.GlobalCrop, globalGroup, ops);
-            if (layout.LocalCrops > 0) TModel.BackboneForwardCudaBf16(a.LocalCrop, localGroup, ops);
+            if (layout.LocalCrops > 0)
+            {
+                ops.BeginSegment("student " + a.LocalCrop, a.LocalCrop);
+                TModel.BackboneForwardCudaBf16(a.LocalCrop, localGroup, ops);
+            }
+            ops.BeginSegment("student head", 0);
             TModel.HeadForwardCudaBf16(head, ops);
         }
         else
@@ -76,15 +84,24 @@ internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
             if (layout.LocalCrops > 0) TModel.BackboneForwardCuda(a.LocalCrop, localGroup, ops);
             TModel.HeadForwardCuda(head, ops);
         }
+        ops.BeginSegment("loss", -1);
         loss.Queue(ops, buffers.Logits, buffers.TeacherLogits, inputs.Center, buffers.TeacherProbabilities, buffers.LogitGradients, buffers.RowLosses,
             layout.Batch, layout.Crops, inputs.StudentTemperature, inputs.TeacherTemperature);
 
         clearGradients();
         if (bf16)
         {
+            ops.BeginSegment("student head", 0);
             TModel.HeadBackwardCudaBf16(head, ops);
-            if (layout.LocalCrops > 0) TModel.BackboneBackwardCudaBf16(a.LocalCrop, localGroup, ops);
+            if (layout.LocalCrops > 0)
+            {
+                ops.BeginSegment("student " + a.LocalCrop, a.LocalCrop);
+                TModel.BackboneBackwardCudaBf16(a.LocalCrop, localGroup, ops);
+            }
+            ops.BeginSegment("student " + a.GlobalCrop, a.GlobalCrop);
             TModel.BackboneBackwardCudaBf16(a.GlobalCrop, globalGroup, ops);
+            // What the trainer queues next (the loss read-back, clipping, AdamW, the EMA, the center) is outside the schedules.
+            ops.BeginSegment("optimizer", -1);
         }
         else
         {

@@ -191,6 +191,14 @@ def check_backward(m):
     inplace = dy.copy()
     m.run("dino_gelu_grad_bf16", emu.blocks(n // 4), 256, inplace, pre, inplace, n)
     check_bits("gelu_grad_bf16 in place (dy = dpre)", inplace, dpre)
+    # the fused recomputation: the same dpre, and act = dino_gelu_bf16(pre) bit for bit (also in place on dy)
+    act_ref = poisoned_bf16(n)
+    m.run("dino_gelu_bf16", emu.blocks(n // 4), 256, pre, act_ref, n)
+    for in_place in (False, True):
+        fused, act = (dy.copy() if in_place else poisoned_bf16(n)), poisoned_bf16(n)
+        m.run("dino_gelu_grad_recompute_bf16", emu.blocks(n // 4), 256, fused if in_place else dy, pre, fused, act, n)
+        check_bits(f"gelu_grad_recompute_bf16 in place {in_place} dpre = gelu_grad_bf16", fused, dpre)
+        check_bits(f"gelu_grad_recompute_bf16 in place {in_place} act = gelu_bf16(pre)", act, act_ref)
     dy32 = emu.rnd(n)
     m.run("dino_gelu_grad", emu.blocks(n // 4), 256, dy32, from_bf16(pre), dx32, n)
     m.run("dino_gelu_grad_f32_bf16", emu.blocks(n // 4), 256, dy32, pre, dpre, n)
@@ -245,6 +253,19 @@ def check_backward(m):
             emu.check(f"layernorm_grad_bf16 rows {rows} acc {acc} dbeta (+=)", db, dyd.sum(0) + db0, 1e-5)
             check_bits(f"layernorm_grad_bf16 rows {rows} acc {acc} dx, dgamma, dbeta = fp32 kernel", np.concatenate([dx.ravel(), dg, db]),
                        np.concatenate([fp32[0].ravel(), fp32[1], fp32[2]]))
+            # the fused drop-path scaling: the same dx, dgamma, dbeta, and branch = dino_scale_rows_bf16(dx) bit for bit
+            units = rows // 4 + 1
+            per = (rows + units - 1) // units
+            for scales in (np.where(np.arange(units) % 3 == 1, 0.0, 1.25).astype(F32), None):
+                dxf, dgf, dbf = dx0.copy() if acc else poisoned(rows, D), dg0.copy(), db0.copy()
+                branch, branch_ref = poisoned_bf16(rows, D), poisoned_bf16(rows, D)
+                c = emu.chunks(rows, 32)
+                m.run("dino_layernorm_grad_scale_bf16", c, 256, dy, x, g, mean, rstd, dxf, rows, acc, scales, per, branch)
+                m.run("dino_reduce_partials", emu.ceil(2 * D, 256), 256, c, D, dgf, dbf)
+                m.run("dino_scale_rows_bf16", emu.blocks(rows * D // 4), 256, dxf, scales, per, branch_ref, rows, D)
+                check_bits(f"layernorm_grad_scale_bf16 rows {rows} acc {acc} drop {scales is not None} dx, dgamma, dbeta = layernorm_grad_bf16",
+                           np.concatenate([dxf.ravel(), dgf, dbf]), np.concatenate([dx.ravel(), dg, db]))
+                check_bits(f"layernorm_grad_scale_bf16 rows {rows} acc {acc} drop {scales is not None} branch = scale_rows_bf16(dx)", branch, branch_ref)
     # the token split: bf16 patch gradient, fp32 parameter gradients
     for patches in ((9,) if FAST else (9, 49)):
         u = 3

@@ -11,4 +11,5 @@ namespace DinoCompiled.Cuda;
 /// <param name="OtherFlopsPerUnit">Other arithmetic per unit, on CUDA cores.</param>
 /// <param name="BytesPerUnit">Bytes read and written per unit.</param>
 /// <param name="FixedBytes">Bytes read and written once per launch whatever the batch.</param>
-public sealed record GpuNodeCost(string Op, string Layer, bool Forward, long TensorFlopsPerUnit, long OtherFlopsPerUnit, long BytesPerUnit, long FixedBytes);
+/// <param name="Launches">Kernel launches the bf16 schedule makes for the node (a GEMM and its generated epilogue: 2).</param>
+public sealed record GpuNodeCost(string Op, string Layer, bool Forward, long TensorFlopsPerUnit, long OtherFlopsPerUnit, long BytesPerUnit, long FixedBytes, int Launches = 1);

@@ -8,7 +8,8 @@ namespace DinoCompiled.Cuda;
 /// <summary>
 /// Prices a DINO training step on a named GPU from the generator's GPU plans: every node of every segment is a kernel
 /// whose time is its roofline, max(tensor FLOPs / (peak x GEMM or attention fraction), CUDA-core FLOPs / (fp32 peak x
-/// fraction), bytes / (bandwidth x fraction)), plus the launch gap; the step is the sum over one stream.
+/// fraction), bytes / (bandwidth x fraction)), plus the launch gap of each of the launches the bf16 schedule makes for it
+/// (the plan's bytes include the traffic between them); the step is the sum over one stream.
 /// <para>
 /// The step is the reference DINO's: the teacher runs the backbone and head forward on the 2 global crops; the student
 /// runs forward and backward on the 2 global and the local crops (each crop size its own segment, all images of a size
@@ -51,13 +52,14 @@ public static class GpuPerformanceModel
                 foreach (var n in group)
                 {
                     var (t, bound) = Roofline(gpu, e, n.Op, n.TensorFlopsPerUnit * (double)units, n.OtherFlopsPerUnit * (double)units, n.BytesPerUnit * (double)units + n.FixedBytes);
+                    t += (n.Launches - 1) * e.LaunchSeconds;
                     seconds += t;
                     tensor += n.TensorFlopsPerUnit * (double)units;
                     other += n.OtherFlopsPerUnit * (double)units;
                     bytes += n.BytesPerUnit * (double)units + n.FixedBytes;
                     bounds[bound] = bounds.GetValueOrDefault(bound) + t;
                 }
-                kernels.Add(new GpuKernelEstimate(stage + (group.Key.Forward ? " forward" : " backward"), group.Key.Op, group.Count(), tensor, other, bytes, seconds,
+                kernels.Add(new GpuKernelEstimate(stage + (group.Key.Forward ? " forward" : " backward"), group.Key.Op, group.Sum(n => n.Launches), tensor, other, bytes, seconds,
                     bounds.OrderByDescending(b => b.Value).First().Key));
                 modelFlops += tensor;
             }

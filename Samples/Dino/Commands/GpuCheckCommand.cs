@@ -11,7 +11,8 @@ namespace DinoCompiled.Cli;
 /// <summary>
 /// <c>dino gpu check [--models fmnist-tiny,vit-small-16] [--modes fp32,tf32,bf16] [--batch 64] [--local-crops 10]
 /// [--steps 10] [--warmup 3] [--no-timing] [--json F]</c>: the conformance harness (the GPU against the CPU on one whole
-/// training step, per tensor, in each precision mode) for each model, then the ViT-S/16 DINO step timed in each mode.
+/// training step, per tensor, in each precision mode) for each model, then the ViT-S/16 DINO step timed in each mode,
+/// and one bf16 step timed node by node with CUDA events beside the performance model's estimate of each (stage, op).
 /// Prints a table and, with --json, writes every number for tools/gpu/gpu-check.sh. Exit code 1 when a tensor is out of bounds.
 /// </summary>
 public sealed class GpuCheckCommand : ICudaModelVisitor
@@ -26,6 +27,8 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
     private readonly List<ConformanceResult> _conformance = new();
     private readonly List<CudaStepTiming> _timings = new();
     private bool _timing;
+    private IReadOnlyList<CudaNodeTiming>? _nodeTimings;
+    private GpuStepPrediction? _predicted;
     private int _batch, _localCrops, _steps, _warmup;
 
     private GpuCheckCommand(TextWriter output, CudaDevice device, CudaPrecision[] modes)
@@ -88,11 +91,17 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
                 _timings.Add(timing);
                 _output.WriteLine($"  {timing.Model} {timing.Mode,-5} batch {timing.Batch} (2 global + {timing.LocalCrops} local crops): {timing.MillisecondsPerStep,9:F2} ms/step  {timing.ImagesPerSecond,9:F1} images/s  {timing.FlopsPerSecond / 1e12,7:F1} TFLOP/s");
             }
-            // The performance model prices the bf16 plan (docs/BF16.md), the target of the bf16 schedule, beside the measured steps.
+            // The performance model prices the bf16 schedules (docs/BF16.md) beside the measured steps, then node by node.
             if (GpuSpec.ForDevice(_device.Name) is { } spec)
             {
                 var predicted = GpuPerformanceModel.Predict(TModel.Description, TModel.GpuPlans, spec, _batch, _localCrops);
-                _output.WriteLine($"  {TModel.Description.Name} predicted for the bf16 plan on {spec.Name}: {predicted.Seconds * 1e3,9:F2} ms/step  {predicted.ImagesPerSecond,9:F1} images/s  MFU {predicted.Mfu * 100:F1} %");
+                _output.WriteLine($"  {TModel.Description.Name} predicted for the bf16 schedules on {spec.Name}: {predicted.Seconds * 1e3,9:F2} ms/step  {predicted.ImagesPerSecond,9:F1} images/s  MFU {predicted.Mfu * 100:F1} %");
+                if (_modes.Contains(CudaPrecision.Bf16) && TModel.Bf16TrainingUnsupported is null)
+                {
+                    _nodeTimings = CudaStepBenchmark.TimeNodes<TModel>(_device, _batch, _localCrops, _warmup);
+                    _predicted = predicted;
+                    WriteNodeTable(_nodeTimings, predicted);
+                }
             }
             return;
         }
@@ -107,6 +116,23 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
             foreach (var failure in results.Where(r => !r.Pass).Take(10))
                 _output.WriteLine($"      {failure.Tensor}: {failure.RelativeError:E3}");
         }
+    }
+
+    /// <summary>Measured against predicted per (stage, op), largest measured first; rows only one side has show a dash on the other.</summary>
+    private void WriteNodeTable(IReadOnlyList<CudaNodeTiming> measured, GpuStepPrediction predicted)
+    {
+        var model = predicted.Kernels.ToDictionary(k => (k.Stage, k.Op));
+        _output.WriteLine($"  bf16 step node by node (CUDA events, 1 step after {_warmup} warm-up) against the model on {predicted.Gpu.Name}:");
+        _output.WriteLine($"    {"stage",-22} {"op",-20} {"nodes",6} {"measured ms",12} {"model ms",9} {"ratio",7}  bound");
+        foreach (var row in measured.OrderByDescending(r => r.Seconds))
+        {
+            var estimate = model.GetValueOrDefault((row.Stage, row.Op));
+            string ratio = estimate is null ? "-" : (row.Seconds / estimate.Seconds).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+            _output.WriteLine($"    {row.Stage,-22} {row.Op,-20} {row.Nodes,6} {row.Seconds * 1e3,12:F3} {(estimate is null ? "-" : (estimate.Seconds * 1e3).ToString("F3", System.Globalization.CultureInfo.InvariantCulture)),9} {ratio,7}  {estimate?.Bound ?? "-"}");
+        }
+        foreach (var estimate in predicted.Kernels.Where(k => !measured.Any(r => r.Stage == k.Stage && r.Op == k.Op)))
+            _output.WriteLine($"    {estimate.Stage,-22} {estimate.Op,-20} {"-",6} {"-",12} {estimate.Seconds * 1e3,9:F3} {"-",7}  {estimate.Bound}");
+        _output.WriteLine($"    {"total",-22} {"",-20} {"",6} {measured.Sum(r => r.Seconds) * 1e3,12:F3} {predicted.Seconds * 1e3,9:F3}");
     }
 
     private void WriteJson(string path)
@@ -143,6 +169,25 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteStartArray("node_timing");
+        var model = _predicted?.Kernels.ToDictionary(k => (k.Stage, k.Op));
+        foreach (var row in _nodeTimings ?? Array.Empty<CudaNodeTiming>())
+        {
+            json.WriteStartObject();
+            json.WriteString("stage", row.Stage);
+            json.WriteString("op", row.Op);
+            json.WriteNumber("nodes", row.Nodes);
+            json.WriteNumber("measured_ms", row.Seconds * 1e3);
+            if (model?.GetValueOrDefault((row.Stage, row.Op)) is { } estimate) json.WriteNumber("predicted_ms", estimate.Seconds * 1e3);
+            else json.WriteNull("predicted_ms");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        if (_predicted is { } p)
+        {
+            json.WriteNumber("predicted_ms_per_step", p.Seconds * 1e3);
+            json.WriteNumber("predicted_mfu", p.Mfu);
+        }
         json.WriteEndObject();
     }
 }

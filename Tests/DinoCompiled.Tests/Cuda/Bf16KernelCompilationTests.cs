@@ -22,7 +22,7 @@ public sealed class Bf16KernelCompilationTests
         "dino_convert_f32_to_bf16", "dino_convert_bf16_to_f32", "dino_im2col_bf16", "dino_layernorm_bf16", "dino_bias_gelu_bf16", "dino_gelu_bf16",
         "dino_bias_residual_add", "dino_residual_add_bf16", "dino_l2_normalize_bf16", "dino_weight_norm_bf16",
         "dino_gelu_grad_bf16", "dino_gelu_grad_f32_bf16", "dino_scale_rows_bf16", "dino_bias_grad_bf16", "dino_layernorm_grad_bf16",
-        "dino_assemble_tokens_grad_bf16", "dino_l2_normalize_grad_bf16",
+        "dino_assemble_tokens_grad_bf16", "dino_l2_normalize_grad_bf16", "dino_layernorm_grad_scale_bf16", "dino_gelu_grad_recompute_bf16",
         "dino_loss_student_bf16", "dino_adamw_bf16", "dino_teacher_ema_bf16",
     ];
 

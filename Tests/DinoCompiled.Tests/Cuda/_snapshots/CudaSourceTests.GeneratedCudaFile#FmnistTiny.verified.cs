@@ -11,256 +11,232 @@ namespace DinoCompiled.Models
         public static global::System.Collections.Immutable.ImmutableArray<global::DinoCompiled.Cuda.GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(
             new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone28", 28, 0, 871_488, 0, 180_288,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 6_272, 4_704, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 200_704, 0, 26_656, 4_352),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 51_200, 50_688, 13_056),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 4_915_200, 0, 51_200, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 1_280_000, 0, 52_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 1_638_400, 0, 64_000, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 6_553_600, 0, 115_200, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 6_553_600, 0, 102_400, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 4_915_200, 0, 51_200, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 1_280_000, 0, 52_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 1_638_400, 0, 64_000, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 6_553_600, 0, 115_200, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 6_553_600, 0, 102_400, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 4_915_200, 0, 51_200, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 1_280_000, 0, 52_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 1_638_400, 0, 64_000, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 6_553_600, 0, 115_200, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 6_553_600, 0, 102_400, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 4_915_200, 0, 51_200, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 1_280_000, 0, 52_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 1_638_400, 0, 64_000, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 52_000, 38_800, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 6_553_600, 0, 115_200, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 6_553_600, 0, 102_400, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 1_024, 26_112, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 1_040, 1_032, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 1_024, 1_544, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 51_200, 26_112, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 6_553_600, 0, 115_200, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 204_800, 102_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 6_553_600, 0, 64_000, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 51_200, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 1_638_400, 0, 25_600, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_638_400, 0, 25_600, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 3_200_000, 0, 104_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 4_915_200, 0, 51_200, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 4_915_200, 0, 51_200, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 38_400, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 6_553_600, 0, 115_200, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 204_800, 102_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 6_553_600, 0, 64_000, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 51_200, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 1_638_400, 0, 25_600, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_638_400, 0, 25_600, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 3_200_000, 0, 104_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 4_915_200, 0, 51_200, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 4_915_200, 0, 51_200, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 38_400, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 6_553_600, 0, 115_200, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 204_800, 102_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 6_553_600, 0, 64_000, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 51_200, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 1_638_400, 0, 25_600, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_638_400, 0, 25_600, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 3_200_000, 0, 104_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 4_915_200, 0, 51_200, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 4_915_200, 0, 51_200, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 38_400, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 6_553_600, 0, 115_200, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 204_800, 102_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 6_553_600, 0, 64_000, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 6_553_600, 0, 64_000, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 51_200, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 51_200, 38_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 1_638_400, 0, 25_600, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_638_400, 0, 25_600, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 12_800, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 3_200_000, 0, 104_000, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 4_915_200, 0, 51_200, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 4_915_200, 0, 51_200, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 38_400, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 51_200, 90_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 50_176, 38_144, 52_224),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 200_704, 0, 14_112, 16_384),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 12_544, 1_024)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 6_272, 4_704, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 200_704, 0, 26_656, 4_352, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 51_200, 50_688, 13_056, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 4_915_200, 0, 51_200, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 1_280_000, 0, 52_000, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 1_638_400, 0, 89_600, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 6_553_600, 0, 166_400, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 6_553_600, 0, 128_000, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 4_915_200, 0, 51_200, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 1_280_000, 0, 52_000, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 1_638_400, 0, 89_600, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 6_553_600, 0, 166_400, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 6_553_600, 0, 128_000, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 4_915_200, 0, 51_200, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 1_280_000, 0, 52_000, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 1_638_400, 0, 89_600, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 6_553_600, 0, 166_400, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 6_553_600, 0, 128_000, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 4_915_200, 0, 51_200, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 1_280_000, 0, 52_000, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 1_638_400, 0, 89_600, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 52_000, 38_800, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 6_553_600, 0, 166_400, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 6_553_600, 0, 128_000, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 1_024, 26_112, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 1_040, 1_032, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 1_024, 1_544, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 51_200, 26_112, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 51_200, 38_400, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 6_553_600, 0, 268_800, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 6_553_600, 0, 64_000, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 51_200, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 1_638_400, 0, 25_600, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_638_400, 0, 25_600, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 3_200_000, 0, 104_000, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 4_915_200, 0, 51_200, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 4_915_200, 0, 51_200, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 38_400, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 6_553_600, 0, 268_800, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 6_553_600, 0, 64_000, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 51_200, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 1_638_400, 0, 25_600, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_638_400, 0, 25_600, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 3_200_000, 0, 104_000, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 4_915_200, 0, 51_200, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 4_915_200, 0, 51_200, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 38_400, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 6_553_600, 0, 268_800, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 6_553_600, 0, 64_000, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 51_200, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 1_638_400, 0, 25_600, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_638_400, 0, 25_600, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 3_200_000, 0, 104_000, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 4_915_200, 0, 51_200, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 4_915_200, 0, 51_200, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 38_400, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 6_553_600, 0, 268_800, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 6_553_600, 0, 64_000, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 6_553_600, 0, 64_000, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 51_200, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 51_200, 102_800, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 1_638_400, 0, 25_600, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_638_400, 0, 25_600, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 12_800, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 3_200_000, 0, 104_000, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 4_915_200, 0, 51_200, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 4_915_200, 0, 51_200, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 38_400, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 51_200, 90_000, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 50_176, 38_144, 52_224, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 200_704, 0, 14_112, 16_384, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 12_544, 1_024, 2)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 174_912, 4_608, 35_648,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone12", 12, 4_608, 174_912, 4_608, 38_208,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_152, 864, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 36_864, 0, 4_896, 4_352),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 17_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 10_240, 9_728, 5_120),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 983_040, 0, 10_240, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 51_200, 0, 10_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 327_680, 0, 12_800, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 1_310_720, 0, 23_040, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 1_310_720, 0, 20_480, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 983_040, 0, 10_240, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 51_200, 0, 10_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 327_680, 0, 12_800, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 1_310_720, 0, 23_040, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 1_310_720, 0, 20_480, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 983_040, 0, 10_240, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 51_200, 0, 10_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 327_680, 0, 12_800, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 1_310_720, 0, 23_040, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 1_310_720, 0, 20_480, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 983_040, 0, 10_240, 99_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 51_200, 0, 10_400, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 327_680, 0, 12_800, 33_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 10_400, 7_760, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 1_310_720, 0, 23_040, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 1_310_720, 0, 20_480, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 1_024, 5_632, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 1_040, 1_032, 512),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 1_024, 1_544, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 10_240, 5_632, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 1_310_720, 0, 23_040, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 40_960, 20_480, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 1_310_720, 0, 12_800, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 10_240, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 327_680, 0, 5_120, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 327_680, 0, 5_120, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 128_000, 0, 20_800, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 983_040, 0, 10_240, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 983_040, 0, 10_240, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 7_680, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 1_310_720, 0, 23_040, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 40_960, 20_480, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 1_310_720, 0, 12_800, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 10_240, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 327_680, 0, 5_120, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 327_680, 0, 5_120, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 128_000, 0, 20_800, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 983_040, 0, 10_240, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 983_040, 0, 10_240, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 7_680, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 1_310_720, 0, 23_040, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 40_960, 20_480, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 1_310_720, 0, 12_800, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 10_240, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 327_680, 0, 5_120, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 327_680, 0, 5_120, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 128_000, 0, 20_800, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 983_040, 0, 10_240, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 983_040, 0, 10_240, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 7_680, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 1_310_720, 0, 23_040, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 40_960, 20_480, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 1_310_720, 0, 12_800, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_310_720, 0, 12_800, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 10_240, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 10_240, 7_680, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 327_680, 0, 5_120, 32_768),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 327_680, 0, 5_120, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 2_560, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 128_000, 0, 20_800, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 983_040, 0, 10_240, 98_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 983_040, 0, 10_240, 393_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 7_680, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 10_240, 18_000, 2_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Clear", "tokens", false, 0, 0, 0, 4_608),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 9_216, 7_424, 6_656),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositionsGrad", "pos_embed", false, 0, 0, 0, 54_784),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 36_864, 0, 2_592, 16_384),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 2_304, 1_024)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_152, 864, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 36_864, 0, 4_896, 4_352, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 17_152, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 10_240, 9_728, 5_120, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 983_040, 0, 10_240, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 51_200, 0, 10_400, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 327_680, 0, 17_920, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 1_310_720, 0, 33_280, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 1_310_720, 0, 25_600, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 983_040, 0, 10_240, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 51_200, 0, 10_400, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 327_680, 0, 17_920, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 1_310_720, 0, 33_280, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 1_310_720, 0, 25_600, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 983_040, 0, 10_240, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 51_200, 0, 10_400, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 327_680, 0, 17_920, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 1_310_720, 0, 33_280, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 1_310_720, 0, 25_600, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 983_040, 0, 10_240, 99_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 51_200, 0, 10_400, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 327_680, 0, 17_920, 33_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 10_400, 7_760, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 1_310_720, 0, 33_280, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 1_310_720, 0, 25_600, 131_328, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 1_024, 5_632, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 1_040, 1_032, 512, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 1_024, 1_544, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 10_240, 5_632, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 10_240, 7_680, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 1_310_720, 0, 53_760, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 1_310_720, 0, 12_800, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 10_240, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 327_680, 0, 5_120, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 327_680, 0, 5_120, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 128_000, 0, 20_800, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 983_040, 0, 10_240, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 983_040, 0, 10_240, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 7_680, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 1_310_720, 0, 53_760, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 1_310_720, 0, 12_800, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 10_240, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 327_680, 0, 5_120, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 327_680, 0, 5_120, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 128_000, 0, 20_800, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 983_040, 0, 10_240, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 983_040, 0, 10_240, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 7_680, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 1_310_720, 0, 53_760, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 1_310_720, 0, 12_800, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 10_240, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 327_680, 0, 5_120, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 327_680, 0, 5_120, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 128_000, 0, 20_800, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 983_040, 0, 10_240, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 983_040, 0, 10_240, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 7_680, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 1_310_720, 0, 53_760, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 1_310_720, 0, 12_800, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 1_310_720, 0, 12_800, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 10_240, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 10_240, 20_560, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 327_680, 0, 5_120, 32_768, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 327_680, 0, 5_120, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 2_560, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 128_000, 0, 20_800, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 983_040, 0, 10_240, 98_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 983_040, 0, 10_240, 393_216, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 7_680, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 10_240, 18_000, 2_304, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Clear", "tokens", false, 0, 0, 0, 4_608, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 9_216, 7_424, 6_656, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositionsGrad", "pos_embed", false, 0, 0, 0, 54_784, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 36_864, 0, 2_592, 16_384, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 2_304, 1_024, 2)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 3_162_112, 5_376, 1_064_960, 3_328,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 2_113_536, 5_376, 1_064_960, 3_328,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 131_072, 0, 2_560, 132_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 524_288, 0, 3_072, 525_312),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 131_072, 0, 1_280, 131_328),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 1_032, 516, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 2_121_728),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 1_048_576, 0, 16_640, 1_048_576),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 1_048_576, 0, 8_448, 1_048_576),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 1_048_576, 0, 8_448, 2_097_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 7_364_608),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 1_024, 772, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 131_072, 0, 2_304, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.2", false, 0, 4_096, 2_048, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.4", false, 131_072, 0, 1_280, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.4", false, 0, 0, 256, 1_024),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.2", false, 524_288, 0, 3_072, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.0", false, 0, 4_096, 2_048, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.2", false, 524_288, 0, 2_048, 2_097_152),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.2", false, 0, 0, 1_024, 4_096),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "head.mlp.0", false, 131_072, 0, 1_536, 131_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.0", false, 131_072, 0, 1_536, 524_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.0", false, 0, 0, 1_024, 4_096)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 131_072, 0, 3_584, 132_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 524_288, 0, 4_096, 525_312, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 131_072, 0, 1_280, 131_328, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 1_032, 516, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 2_121_728, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 1_048_576, 0, 16_640, 1_048_576, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 1_048_576, 0, 8_448, 1_048_576, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 1_048_576, 0, 8_448, 2_097_152, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 7_364_608, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 1_024, 772, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 131_072, 0, 5_376, 131_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.4", false, 131_072, 0, 1_280, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.4", false, 0, 0, 256, 1_024, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.2", false, 524_288, 0, 6_144, 524_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.2", false, 524_288, 0, 2_048, 2_097_152, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.2", false, 0, 0, 1_024, 4_096, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "head.mlp.0", false, 131_072, 0, 1_536, 131_072, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.0", false, 131_072, 0, 1_536, 524_288, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.0", false, 0, 0, 1_024, 4_096, 2)))
         );
 
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.Bf16TrainingUnsupported"/>
@@ -327,6 +303,8 @@ namespace DinoCompiled.Models
             "dino_layernorm_grad_bf16",
             "dino_assemble_tokens_grad_bf16",
             "dino_l2_normalize_grad_bf16",
+            "dino_layernorm_grad_scale_bf16",
+            "dino_gelu_grad_recompute_bf16",
             "dino_loss_student_bf16",
             "dino_adamw_bf16",
             "dino_teacher_ema_bf16",
@@ -398,17 +376,19 @@ namespace DinoCompiled.Models
             public const int dino_layernorm_grad_bf16 = 52;
             public const int dino_assemble_tokens_grad_bf16 = 53;
             public const int dino_l2_normalize_grad_bf16 = 54;
-            public const int dino_loss_student_bf16 = 55;
-            public const int dino_adamw_bf16 = 56;
-            public const int dino_teacher_ema_bf16 = 57;
-            public const int dino_flash_attention_t50_d32 = 58;
-            public const int dino_flash_attention_delta_t50_d32 = 59;
-            public const int dino_flash_attention_grad_dkv_t50_d32 = 60;
-            public const int dino_flash_attention_grad_dq_t50_d32 = 61;
-            public const int dino_flash_attention_t10_d32 = 62;
-            public const int dino_flash_attention_delta_t10_d32 = 63;
-            public const int dino_flash_attention_grad_dkv_t10_d32 = 64;
-            public const int dino_flash_attention_grad_dq_t10_d32 = 65;
+            public const int dino_layernorm_grad_scale_bf16 = 55;
+            public const int dino_gelu_grad_recompute_bf16 = 56;
+            public const int dino_loss_student_bf16 = 57;
+            public const int dino_adamw_bf16 = 58;
+            public const int dino_teacher_ema_bf16 = 59;
+            public const int dino_flash_attention_t50_d32 = 60;
+            public const int dino_flash_attention_delta_t50_d32 = 61;
+            public const int dino_flash_attention_grad_dkv_t50_d32 = 62;
+            public const int dino_flash_attention_grad_dq_t50_d32 = 63;
+            public const int dino_flash_attention_t10_d32 = 64;
+            public const int dino_flash_attention_delta_t10_d32 = 65;
+            public const int dino_flash_attention_grad_dkv_t10_d32 = 66;
+            public const int dino_flash_attention_grad_dq_t10_d32 = 67;
         }
 
         /// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name="items"/> (at least 1, at most 16384).</summary>
@@ -703,81 +683,93 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 784), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(28));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 49, 128, 16, b.Arena + 0 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 0 + 400L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 784), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(28));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 49, 128, 16, b.Arena + 0 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 0 + 400L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Parameters + 256).Ptr(b.Arena + 0 + 6_672L * u).Int(u).Int(49));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Parameters + 256).Ptr(b.Arena + 0 + 6_672L * u).Int(u).Int(49));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 0 + 13_072L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(3); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(4); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 0 + 13_072L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(5); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 0 + 13_072L * u, 128, 0f, b.Parameters + 74_880);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(default).Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Drop(0)).Int(50).Int(u * 50).Int(128));
+                ops.Node(6);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 0 + 3_200L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Parameters + 74_880).Ptr(b.Drop(0)).Int(50).Ptr(b.Arena + 0 + 13_072L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(7); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
+                ops.Node(8);
                 ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 0 + 19_472L * u, 512, 0f, b.ParametersBf16 + 70_400);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 19_472L * u).Ptr(b.Arena + 0 + 32_272L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 32_272L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 206_848);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Drop(1)).Int(50).Int(u * 50).Int(128));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 32_272L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 0 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 206_848).Ptr(b.Drop(1)).Int(50).Ptr(b.Arena + 0 + 3_200L * u).Int(u * 50).Int(128));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(10); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(12); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 273_152);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(2)).Int(50).Int(u * 50).Int(128));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 273_152).Ptr(b.Drop(2)).Int(50).Ptr(b.Arena + 0 + 12_800L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(14); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 169_536);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+                ops.Node(15);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 0 + 19_200L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 19_200L * u).Ptr(b.Arena + 0 + 32_000L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 405_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(3)).Int(50).Int(u * 50).Int(128));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 32_000L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 0 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 405_120).Ptr(b.Drop(3)).Int(50).Ptr(b.Arena + 0 + 3_200L * u).Int(u * 50).Int(128));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(17); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(18); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(19); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 471_424);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(4)).Int(50).Int(u * 50).Int(128));
+                ops.Node(20);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 471_424).Ptr(b.Drop(4)).Int(50).Ptr(b.Arena + 0 + 12_800L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(21); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 268_672);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+                ops.Node(22);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 0 + 19_200L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 19_200L * u).Ptr(b.Arena + 0 + 32_000L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 603_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(5)).Int(50).Int(u * 50).Int(128));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 32_000L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 0 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 603_392).Ptr(b.Drop(5)).Int(50).Ptr(b.Arena + 0 + 3_200L * u).Int(u * 50).Int(128));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(24); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 9_664L * u).Int(u * 50));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(25); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 0 + 9_600L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(26); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 19_200L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 6_400L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, b.Parameters + 669_696);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(default).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Drop(6)).Int(50).Int(u * 50).Int(128));
+                ops.Node(27);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 0 + 9_600L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 669_696).Ptr(b.Drop(6)).Int(50).Ptr(b.Arena + 0 + 12_800L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(28); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 3_264L * u).Int(u * 50));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 0 + 16_000L * u, 512, 0f, b.ParametersBf16 + 367_808);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 16_000L * u).Ptr(b.Arena + 0 + 28_800L * u).Long((long)u * 50 * 512));
+                ops.Node(29);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 0 + 19_200L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 19_200L * u).Ptr(b.Arena + 0 + 32_000L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 28_800L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 0 + 0L * u, 128, 0f, b.Parameters + 801_664);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(default).Ptr(b.Arena + 0 + 9_600L * u).Ptr(b.Drop(7)).Int(50).Int(u * 50).Int(128));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 32_000L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 0 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 12_800L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 801_664).Ptr(b.Drop(7)).Int(50).Ptr(b.Arena + 0 + 3_200L * u).Int(u * 50).Int(128));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 6_400L * u).Int(u).Int(50));  // norm.cls <- GatherClass(blocks.3.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_400L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 16L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(31); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_200L * u).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(50));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Node(32); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 0 + 128L * u).Ptr(b.Arena + 0 + 144L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone28: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 0 + 871_488 bytes per unit.</summary>
@@ -785,81 +777,93 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 784), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(28));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 49, 128, 16, b.Arena + 0 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 0 + 400L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 784), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(28));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 49, 128, 16, b.Arena + 0 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 0 + 400L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Parameters + 256).Ptr(b.Arena + 0 + 6_672L * u).Int(u).Int(49));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Parameters + 256).Ptr(b.Arena + 0 + 6_672L * u).Int(u).Int(49));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 0 + 400L * u).Ptr(b.Arena + 0 + 3_600L * u).Ptr(b.Arena + 0 + 3_664L * u).Int(u * 50));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 400L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 0 + 13_072L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 22_672L * u).Ptr(b.Arena + 0 + 3_728L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(3); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 0 + 400L * u).Ptr(b.Arena + 0 + 3_600L * u).Ptr(b.Arena + 0 + 3_664L * u).Int(u * 50));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(4); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 400L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 0 + 13_072L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(5); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 22_672L * u).Ptr(b.Arena + 0 + 3_728L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 22_672L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 0 + 25_872L * u, 128, 0f, b.Parameters + 74_880);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 25_872L * u).Ptr(default).Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Drop(0)).Int(50).Int(u * 50).Int(128));
+                ops.Node(6);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 22_672L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 0 + 25_872L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Arena + 0 + 25_872L * u).Ptr(b.Parameters + 74_880).Ptr(b.Drop(0)).Int(50).Ptr(b.Arena + 0 + 29_072L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 25_872L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 0 + 32_272L * u).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 4_000L * u).Int(u * 50));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(7); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 0 + 25_872L * u).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 4_000L * u).Int(u * 50));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 32_272L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 0 + 35_472L * u, 512, 0f, b.ParametersBf16 + 70_400);
+                ops.Node(8);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 25_872L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 0 + 35_472L * u, 512, 0f, b.ParametersBf16 + 70_400);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 48_272L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 48_272L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 0 + 61_072L * u, 128, 0f, b.Parameters + 206_848);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 61_072L * u).Ptr(default).Ptr(b.Arena + 0 + 25_872L * u).Ptr(b.Drop(1)).Int(50).Int(u * 50).Int(128));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 48_272L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 0 + 61_072L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Parameters + 206_848).Ptr(b.Drop(1)).Int(50).Ptr(b.Arena + 0 + 64_272L * u).Int(u * 50).Int(128));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 0 + 48_272L * u).Ptr(b.Arena + 0 + 4_064L * u).Ptr(b.Arena + 0 + 4_128L * u).Int(u * 50));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 48_272L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 0 + 51_472L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 67_472L * u).Ptr(b.Arena + 0 + 4_192L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(10); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 64_272L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 0 + 48_272L * u).Ptr(b.Arena + 0 + 4_064L * u).Ptr(b.Arena + 0 + 4_128L * u).Int(u * 50));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 48_272L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 0 + 51_472L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(12); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Arena + 0 + 4_192L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 67_472L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 0 + 70_672L * u, 128, 0f, b.Parameters + 273_152);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 70_672L * u).Ptr(default).Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Drop(2)).Int(50).Int(u * 50).Int(128));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 61_072L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 0 + 70_672L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 64_272L * u).Ptr(b.Arena + 0 + 70_672L * u).Ptr(b.Parameters + 273_152).Ptr(b.Drop(2)).Int(50).Ptr(b.Arena + 0 + 73_872L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 70_672L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 0 + 77_072L * u).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 4_464L * u).Int(u * 50));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(14); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 0 + 70_672L * u).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 4_464L * u).Int(u * 50));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 77_072L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 0 + 80_272L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Node(15);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 70_672L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 0 + 80_272L * u, 512, 0f, b.ParametersBf16 + 169_536);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 93_072L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 93_072L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 0 + 105_872L * u, 128, 0f, b.Parameters + 405_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 105_872L * u).Ptr(default).Ptr(b.Arena + 0 + 70_672L * u).Ptr(b.Drop(3)).Int(50).Int(u * 50).Int(128));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 93_072L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 0 + 105_872L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Parameters + 405_120).Ptr(b.Drop(3)).Int(50).Ptr(b.Arena + 0 + 109_072L * u).Int(u * 50).Int(128));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 0 + 93_072L * u).Ptr(b.Arena + 0 + 4_528L * u).Ptr(b.Arena + 0 + 4_592L * u).Int(u * 50));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 93_072L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 0 + 96_272L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 112_272L * u).Ptr(b.Arena + 0 + 4_656L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(17); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 109_072L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 0 + 93_072L * u).Ptr(b.Arena + 0 + 4_528L * u).Ptr(b.Arena + 0 + 4_592L * u).Int(u * 50));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(18); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 93_072L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 0 + 96_272L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(19); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Arena + 0 + 4_656L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 112_272L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 0 + 115_472L * u, 128, 0f, b.Parameters + 471_424);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 115_472L * u).Ptr(default).Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Drop(4)).Int(50).Int(u * 50).Int(128));
+                ops.Node(20);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 105_872L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 0 + 115_472L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 109_072L * u).Ptr(b.Arena + 0 + 115_472L * u).Ptr(b.Parameters + 471_424).Ptr(b.Drop(4)).Int(50).Ptr(b.Arena + 0 + 118_672L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 115_472L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 0 + 121_872L * u).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 4_928L * u).Int(u * 50));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(21); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 0 + 115_472L * u).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 4_928L * u).Int(u * 50));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 121_872L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 0 + 125_072L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Node(22);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 115_472L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 0 + 125_072L * u, 512, 0f, b.ParametersBf16 + 268_672);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 137_872L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 137_872L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 0 + 150_672L * u, 128, 0f, b.Parameters + 603_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_672L * u).Ptr(default).Ptr(b.Arena + 0 + 115_472L * u).Ptr(b.Drop(5)).Int(50).Int(u * 50).Int(128));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 137_872L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 0 + 150_672L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Parameters + 603_392).Ptr(b.Drop(5)).Int(50).Ptr(b.Arena + 0 + 153_872L * u).Int(u * 50).Int(128));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 0 + 137_872L * u).Ptr(b.Arena + 0 + 4_992L * u).Ptr(b.Arena + 0 + 5_056L * u).Int(u * 50));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 137_872L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 0 + 141_072L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 157_072L * u).Ptr(b.Arena + 0 + 5_120L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(24); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 153_872L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 0 + 137_872L * u).Ptr(b.Arena + 0 + 4_992L * u).Ptr(b.Arena + 0 + 5_056L * u).Int(u * 50));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(25); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 384, 128, b.Arena + 0 + 137_872L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 0 + 141_072L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(26); ops.Launch(CudaKernel.dino_flash_attention_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Arena + 0 + 5_120L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 128, b.Arena + 0 + 157_072L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 0 + 160_272L * u, 128, 0f, b.Parameters + 669_696);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 160_272L * u).Ptr(default).Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Drop(6)).Int(50).Int(u * 50).Int(128));
+                ops.Node(27);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 150_672L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 0 + 160_272L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 153_872L * u).Ptr(b.Arena + 0 + 160_272L * u).Ptr(b.Parameters + 669_696).Ptr(b.Drop(6)).Int(50).Ptr(b.Arena + 0 + 163_472L * u).Int(u * 50).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 160_272L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 0 + 166_672L * u).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 5_392L * u).Int(u * 50));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(28); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 50), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 0 + 160_272L * u).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 5_392L * u).Int(u * 50));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 166_672L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 0 + 169_872L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Node(29);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 160_272L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 0 + 169_872L * u, 512, 0f, b.ParametersBf16 + 367_808);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 182_672L * u).Long((long)u * 50 * 512));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 50, 128, 512, b.Arena + 0 + 182_672L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 0 + 195_472L * u, 128, 0f, b.Parameters + 801_664);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 195_472L * u).Ptr(default).Ptr(b.Arena + 0 + 160_272L * u).Ptr(b.Drop(7)).Int(50).Int(u * 50).Int(128));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 182_672L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 0 + 195_472L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Arena + 0 + 195_472L * u).Ptr(b.Parameters + 801_664).Ptr(b.Drop(7)).Int(50).Ptr(b.Arena + 0 + 198_672L * u).Int(u * 50).Int(128));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 195_472L * u).Ptr(b.Arena + 0 + 5_456L * u).Int(u).Int(50));  // norm.cls <- GatherClass(blocks.3.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_456L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 0 + 5_584L * u).Ptr(b.Arena + 0 + 5_600L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(31); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 198_672L * u).Ptr(b.Arena + 0 + 5_456L * u).Int(u).Int(50));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Node(32); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_456L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 0 + 5_584L * u).Ptr(b.Arena + 0 + 5_600L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone28: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient, accumulates into the fp32 b.Gradients.</summary>
@@ -868,224 +872,246 @@ namespace DinoCompiled.Models
             int u = b.Units;
             // norm
             {  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+                ops.Node(33);
                 uint chunks = CudaChunks(u * 1, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.OutputGradient).Ptr(b.Arena + 0 + 5_456L * u).Ptr(b.Parameters + 801_792).Ptr(b.Arena + 0 + 5_584L * u).Ptr(b.Arena + 0 + 5_600L * u).Ptr(b.Arena + 0 + 5_616L * u).Int(u * 1).Int(0));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 801_792).Ptr(b.Gradients + 801_920));
             }
-            ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_616L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u).Int(50));  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
+            ops.Node(34); ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 1600), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_616L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u).Int(50));  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
             // blocks.3
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(7)).Int(50).Ptr(b.Arena + 0 + 189_072L * u).Int(u * 50).Int(128));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            ops.Node(35); ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(7)).Int(50).Ptr(b.Arena + 0 + 189_072L * u).Int(u * 50).Int(128));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
             {  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 189_072L * u, 128, false, b.ParametersBf16 + 368_064, 512, false, b.Arena + 0 + 192_272L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 192_272L * u).Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 192_272L * u).Long((long)u * 50 * 512));
+                ops.Node(36);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 189_072L * u, 128, false, b.ParametersBf16 + 368_064, 512, false, b.Arena + 0 + 205_072L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 205_072L * u).Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 205_072L * u).Ptr(b.Arena + 0 + 192_272L * u).Long((long)u * 50 * 512));
             }
-            {  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(25_600L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 205_072L * u).Long(25_600L * u));  // blocks.3.mlp.act.recomputed <- GELU(blocks.3.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 189_072L * u, 128, true, b.Arena + 0 + 205_072L * u, 512, false, b.Gradients + 736_128, 512, 1f, default);
-            }
+            ops.Node(37); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 189_072L * u, 128, true, b.Arena + 0 + 192_272L * u, 512, false, b.Gradients + 736_128, 512, 1f, default);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
             {  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+                ops.Node(38);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_072L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 801_664).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 192_272L * u, 512, false, b.ParametersBf16 + 335_040, 128, false, b.Arena + 0 + 169_872L * u, 128, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 192_272L * u, 512, true, b.Arena + 0 + 166_672L * u, 128, false, b.Gradients + 670_080, 128, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            ops.Node(39); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 205_072L * u, 512, false, b.ParametersBf16 + 335_040, 128, false, b.Arena + 0 + 169_872L * u, 128, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            ops.Node(40); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 205_072L * u, 512, true, b.Arena + 0 + 160_272L * u, 128, false, b.Gradients + 670_080, 128, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
             {  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+                ops.Node(41);
                 uint chunks = CudaChunks(u * 50, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 192_272L * u).Int(u * 50).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 205_072L * u).Int(u * 50).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 735_616).Ptr(default));
             }
             {  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+                ops.Node(42);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 160_272L * u).Ptr(b.Parameters + 669_824).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 5_392L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 169_872L * u).Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Parameters + 669_824).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 5_392L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(6)).Int(50).Ptr(b.Arena + 0 + 160_272L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 669_824).Ptr(b.Gradients + 669_952));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(6)).Int(50).Ptr(b.Arena + 0 + 160_272L * u).Int(u * 50).Int(128));  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 160_272L * u, 128, false, b.ParametersBf16 + 326_656, 128, false, b.Arena + 0 + 163_472L * u, 128, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 160_272L * u, 128, true, b.Arena + 0 + 157_072L * u, 128, false, b.Gradients + 653_312, 128, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            // done by the node above: grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            ops.Node(43); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 160_272L * u, 128, false, b.ParametersBf16 + 326_656, 128, false, b.Arena + 0 + 163_472L * u, 128, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            ops.Node(44); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 160_272L * u, 128, true, b.Arena + 0 + 150_672L * u, 128, false, b.Gradients + 653_312, 128, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
             {  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+                ops.Node(45);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 160_272L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 669_696).Ptr(default));
             }
             {  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 157_072L * u).Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Arena + 0 + 5_328L * u).Int(u * 200));
+                ops.Node(46);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Arena + 0 + 5_328L * u).Int(u * 200));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Arena + 0 + 5_120L * u).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 166_672L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 163_472L * u).Ptr(b.Arena + 0 + 5_120L * u).Ptr(b.Arena + 0 + 5_328L * u).Ptr(b.Arena + 0 + 166_672L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 166_672L * u, 384, false, b.ParametersBf16 + 301_888, 128, false, b.Arena + 0 + 141_072L * u, 128, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 166_672L * u, 384, true, b.Arena + 0 + 137_872L * u, 128, false, b.Gradients + 603_776, 128, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            ops.Node(47); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 166_672L * u, 384, false, b.ParametersBf16 + 301_888, 128, false, b.Arena + 0 + 141_072L * u, 128, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            ops.Node(48); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 166_672L * u, 384, true, b.Arena + 0 + 137_872L * u, 128, false, b.Gradients + 603_776, 128, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
             {  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+                ops.Node(49);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 166_672L * u).Int(u * 50).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 652_928).Ptr(default));
             }
             {  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+                ops.Node(50);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 150_672L * u).Ptr(b.Parameters + 603_520).Ptr(b.Arena + 0 + 4_992L * u).Ptr(b.Arena + 0 + 5_056L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 153_872L * u).Ptr(b.Parameters + 603_520).Ptr(b.Arena + 0 + 4_992L * u).Ptr(b.Arena + 0 + 5_056L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(5)).Int(50).Ptr(b.Arena + 0 + 137_872L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 603_520).Ptr(b.Gradients + 603_648));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(5)).Int(50).Ptr(b.Arena + 0 + 137_872L * u).Int(u * 50).Int(128));  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            // done by the node above: grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
             {  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 137_872L * u, 128, false, b.ParametersBf16 + 268_928, 512, false, b.Arena + 0 + 141_072L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 141_072L * u).Long((long)u * 50 * 512));
+                ops.Node(51);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 137_872L * u, 128, false, b.ParametersBf16 + 268_928, 512, false, b.Arena + 0 + 153_872L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 153_872L * u).Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 153_872L * u).Ptr(b.Arena + 0 + 141_072L * u).Long((long)u * 50 * 512));
             }
-            {  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(25_600L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 153_872L * u).Long(25_600L * u));  // blocks.2.mlp.act.recomputed <- GELU(blocks.2.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 137_872L * u, 128, true, b.Arena + 0 + 153_872L * u, 512, false, b.Gradients + 537_856, 512, 1f, default);
-            }
+            ops.Node(52); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 137_872L * u, 128, true, b.Arena + 0 + 141_072L * u, 512, false, b.Gradients + 537_856, 512, 1f, default);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
             {  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+                ops.Node(53);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 137_872L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 603_392).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 141_072L * u, 512, false, b.ParametersBf16 + 235_904, 128, false, b.Arena + 0 + 125_072L * u, 128, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 141_072L * u, 512, true, b.Arena + 0 + 121_872L * u, 128, false, b.Gradients + 471_808, 128, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            ops.Node(54); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 153_872L * u, 512, false, b.ParametersBf16 + 235_904, 128, false, b.Arena + 0 + 125_072L * u, 128, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            ops.Node(55); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 153_872L * u, 512, true, b.Arena + 0 + 115_472L * u, 128, false, b.Gradients + 471_808, 128, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
             {  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+                ops.Node(56);
                 uint chunks = CudaChunks(u * 50, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 141_072L * u).Int(u * 50).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 153_872L * u).Int(u * 50).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 537_344).Ptr(default));
             }
             {  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+                ops.Node(57);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 115_472L * u).Ptr(b.Parameters + 471_552).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 4_928L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 125_072L * u).Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Parameters + 471_552).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 4_928L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(4)).Int(50).Ptr(b.Arena + 0 + 115_472L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 471_552).Ptr(b.Gradients + 471_680));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(4)).Int(50).Ptr(b.Arena + 0 + 115_472L * u).Int(u * 50).Int(128));  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 115_472L * u, 128, false, b.ParametersBf16 + 227_520, 128, false, b.Arena + 0 + 118_672L * u, 128, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 115_472L * u, 128, true, b.Arena + 0 + 112_272L * u, 128, false, b.Gradients + 455_040, 128, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            // done by the node above: grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            ops.Node(58); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 115_472L * u, 128, false, b.ParametersBf16 + 227_520, 128, false, b.Arena + 0 + 118_672L * u, 128, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            ops.Node(59); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 115_472L * u, 128, true, b.Arena + 0 + 105_872L * u, 128, false, b.Gradients + 455_040, 128, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
             {  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+                ops.Node(60);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 115_472L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 471_424).Ptr(default));
             }
             {  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 112_272L * u).Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Arena + 0 + 4_864L * u).Int(u * 200));
+                ops.Node(61);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Arena + 0 + 4_864L * u).Int(u * 200));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Arena + 0 + 4_656L * u).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 121_872L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 118_672L * u).Ptr(b.Arena + 0 + 4_656L * u).Ptr(b.Arena + 0 + 4_864L * u).Ptr(b.Arena + 0 + 121_872L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 121_872L * u, 384, false, b.ParametersBf16 + 202_752, 128, false, b.Arena + 0 + 96_272L * u, 128, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 121_872L * u, 384, true, b.Arena + 0 + 93_072L * u, 128, false, b.Gradients + 405_504, 128, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            ops.Node(62); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 121_872L * u, 384, false, b.ParametersBf16 + 202_752, 128, false, b.Arena + 0 + 96_272L * u, 128, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            ops.Node(63); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 121_872L * u, 384, true, b.Arena + 0 + 93_072L * u, 128, false, b.Gradients + 405_504, 128, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
             {  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+                ops.Node(64);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 121_872L * u).Int(u * 50).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 454_656).Ptr(default));
             }
             {  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+                ops.Node(65);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 105_872L * u).Ptr(b.Parameters + 405_248).Ptr(b.Arena + 0 + 4_528L * u).Ptr(b.Arena + 0 + 4_592L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 109_072L * u).Ptr(b.Parameters + 405_248).Ptr(b.Arena + 0 + 4_528L * u).Ptr(b.Arena + 0 + 4_592L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(3)).Int(50).Ptr(b.Arena + 0 + 93_072L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 405_248).Ptr(b.Gradients + 405_376));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(3)).Int(50).Ptr(b.Arena + 0 + 93_072L * u).Int(u * 50).Int(128));  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            // done by the node above: grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
             {  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 93_072L * u, 128, false, b.ParametersBf16 + 169_792, 512, false, b.Arena + 0 + 96_272L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 96_272L * u).Long((long)u * 50 * 512));
+                ops.Node(66);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 93_072L * u, 128, false, b.ParametersBf16 + 169_792, 512, false, b.Arena + 0 + 109_072L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 109_072L * u).Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 109_072L * u).Ptr(b.Arena + 0 + 96_272L * u).Long((long)u * 50 * 512));
             }
-            {  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(25_600L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 109_072L * u).Long(25_600L * u));  // blocks.1.mlp.act.recomputed <- GELU(blocks.1.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 93_072L * u, 128, true, b.Arena + 0 + 109_072L * u, 512, false, b.Gradients + 339_584, 512, 1f, default);
-            }
+            ops.Node(67); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 93_072L * u, 128, true, b.Arena + 0 + 96_272L * u, 512, false, b.Gradients + 339_584, 512, 1f, default);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
             {  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+                ops.Node(68);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 93_072L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 405_120).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 96_272L * u, 512, false, b.ParametersBf16 + 136_768, 128, false, b.Arena + 0 + 80_272L * u, 128, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 96_272L * u, 512, true, b.Arena + 0 + 77_072L * u, 128, false, b.Gradients + 273_536, 128, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            ops.Node(69); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 109_072L * u, 512, false, b.ParametersBf16 + 136_768, 128, false, b.Arena + 0 + 80_272L * u, 128, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            ops.Node(70); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 109_072L * u, 512, true, b.Arena + 0 + 70_672L * u, 128, false, b.Gradients + 273_536, 128, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
             {  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+                ops.Node(71);
                 uint chunks = CudaChunks(u * 50, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 96_272L * u).Int(u * 50).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 109_072L * u).Int(u * 50).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 339_072).Ptr(default));
             }
             {  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+                ops.Node(72);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 70_672L * u).Ptr(b.Parameters + 273_280).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 4_464L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 80_272L * u).Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Parameters + 273_280).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 4_464L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(2)).Int(50).Ptr(b.Arena + 0 + 70_672L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 273_280).Ptr(b.Gradients + 273_408));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(2)).Int(50).Ptr(b.Arena + 0 + 70_672L * u).Int(u * 50).Int(128));  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 70_672L * u, 128, false, b.ParametersBf16 + 128_384, 128, false, b.Arena + 0 + 73_872L * u, 128, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 70_672L * u, 128, true, b.Arena + 0 + 67_472L * u, 128, false, b.Gradients + 256_768, 128, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            // done by the node above: grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            ops.Node(73); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 70_672L * u, 128, false, b.ParametersBf16 + 128_384, 128, false, b.Arena + 0 + 73_872L * u, 128, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            ops.Node(74); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 70_672L * u, 128, true, b.Arena + 0 + 61_072L * u, 128, false, b.Gradients + 256_768, 128, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
             {  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+                ops.Node(75);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 70_672L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 273_152).Ptr(default));
             }
             {  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 67_472L * u).Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Arena + 0 + 4_400L * u).Int(u * 200));
+                ops.Node(76);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Arena + 0 + 4_400L * u).Int(u * 200));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Arena + 0 + 4_192L * u).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 77_072L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 73_872L * u).Ptr(b.Arena + 0 + 4_192L * u).Ptr(b.Arena + 0 + 4_400L * u).Ptr(b.Arena + 0 + 77_072L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 77_072L * u, 384, false, b.ParametersBf16 + 103_616, 128, false, b.Arena + 0 + 51_472L * u, 128, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 77_072L * u, 384, true, b.Arena + 0 + 48_272L * u, 128, false, b.Gradients + 207_232, 128, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            ops.Node(77); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 77_072L * u, 384, false, b.ParametersBf16 + 103_616, 128, false, b.Arena + 0 + 51_472L * u, 128, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            ops.Node(78); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 77_072L * u, 384, true, b.Arena + 0 + 48_272L * u, 128, false, b.Gradients + 207_232, 128, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
             {  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+                ops.Node(79);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 77_072L * u).Int(u * 50).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 256_384).Ptr(default));
             }
             {  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+                ops.Node(80);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 61_072L * u).Ptr(b.Parameters + 206_976).Ptr(b.Arena + 0 + 4_064L * u).Ptr(b.Arena + 0 + 4_128L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 64_272L * u).Ptr(b.Parameters + 206_976).Ptr(b.Arena + 0 + 4_064L * u).Ptr(b.Arena + 0 + 4_128L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(1)).Int(50).Ptr(b.Arena + 0 + 48_272L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 206_976).Ptr(b.Gradients + 207_104));
             }
             // blocks.0
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(1)).Int(50).Ptr(b.Arena + 0 + 48_272L * u).Int(u * 50).Int(128));  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            // done by the node above: grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
             {  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 48_272L * u, 128, false, b.ParametersBf16 + 70_656, 512, false, b.Arena + 0 + 51_472L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 51_472L * u).Long((long)u * 50 * 512));
+                ops.Node(81);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 512, 128, b.Arena + 0 + 48_272L * u, 128, false, b.ParametersBf16 + 70_656, 512, false, b.Arena + 0 + 64_272L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 50 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 64_272L * u).Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 64_272L * u).Ptr(b.Arena + 0 + 51_472L * u).Long((long)u * 50 * 512));
             }
-            {  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(25_600L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 64_272L * u).Long(25_600L * u));  // blocks.0.mlp.act.recomputed <- GELU(blocks.0.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 48_272L * u, 128, true, b.Arena + 0 + 64_272L * u, 512, false, b.Gradients + 141_312, 512, 1f, default);
-            }
+            ops.Node(82); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 50, b.Arena + 0 + 48_272L * u, 128, true, b.Arena + 0 + 51_472L * u, 512, false, b.Gradients + 141_312, 512, 1f, default);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
             {  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+                ops.Node(83);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 48_272L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 206_848).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 51_472L * u, 512, false, b.ParametersBf16 + 37_632, 128, false, b.Arena + 0 + 35_472L * u, 128, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 51_472L * u, 512, true, b.Arena + 0 + 32_272L * u, 128, false, b.Gradients + 75_264, 128, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            ops.Node(84); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 512, b.Arena + 0 + 64_272L * u, 512, false, b.ParametersBf16 + 37_632, 128, false, b.Arena + 0 + 35_472L * u, 128, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            ops.Node(85); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 50, b.Arena + 0 + 64_272L * u, 512, true, b.Arena + 0 + 25_872L * u, 128, false, b.Gradients + 75_264, 128, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
             {  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+                ops.Node(86);
                 uint chunks = CudaChunks(u * 50, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 51_472L * u).Int(u * 50).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 64_272L * u).Int(u * 50).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 140_800).Ptr(default));
             }
             {  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+                ops.Node(87);
                 uint chunks = CudaChunks(u * 50, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 25_872L * u).Ptr(b.Parameters + 75_008).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 4_000L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 35_472L * u).Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 4_000L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1).Ptr(b.Drop(0)).Int(50).Ptr(b.Arena + 0 + 25_872L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 75_008).Ptr(b.Gradients + 75_136));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 50 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Drop(0)).Int(50).Ptr(b.Arena + 0 + 25_872L * u).Int(u * 50).Int(128));  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 25_872L * u, 128, false, b.ParametersBf16 + 29_248, 128, false, b.Arena + 0 + 29_072L * u, 128, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 25_872L * u, 128, true, b.Arena + 0 + 22_672L * u, 128, false, b.Gradients + 58_496, 128, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            // done by the node above: grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            ops.Node(88); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 128, b.Arena + 0 + 25_872L * u, 128, false, b.ParametersBf16 + 29_248, 128, false, b.Arena + 0 + 29_072L * u, 128, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            ops.Node(89); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 50, b.Arena + 0 + 25_872L * u, 128, true, b.Arena + 0 + 22_672L * u, 128, false, b.Gradients + 58_496, 128, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
             {  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+                ops.Node(90);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 25_872L * u).Int(u * 50).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 74_880).Ptr(default));
             }
             {  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+                ops.Node(91);
                 ops.Launch(CudaKernel.dino_flash_attention_delta_t50_d32, (uint)((u * 200 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 22_672L * u).Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Arena + 0 + 3_936L * u).Int(u * 200));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Arena + 0 + 3_728L * u).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 32_272L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t50_d32, 1, (uint)(u * 4), 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 29_072L * u).Ptr(b.Arena + 0 + 3_728L * u).Ptr(b.Arena + 0 + 3_936L * u).Ptr(b.Arena + 0 + 32_272L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 32_272L * u, 384, false, b.ParametersBf16 + 4_480, 128, false, b.Arena + 0 + 13_072L * u, 128, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 32_272L * u, 384, true, b.Arena + 0 + 400L * u, 128, false, b.Gradients + 8_960, 128, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            ops.Node(92); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 50, 128, 384, b.Arena + 0 + 32_272L * u, 384, false, b.ParametersBf16 + 4_480, 128, false, b.Arena + 0 + 13_072L * u, 128, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            ops.Node(93); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 50, b.Arena + 0 + 32_272L * u, 384, true, b.Arena + 0 + 400L * u, 128, false, b.Gradients + 8_960, 128, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
             {  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+                ops.Node(94);
                 uint chunks = CudaChunks(u * 50, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 32_272L * u).Int(u * 50).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 58_112).Ptr(default));
             }
             {  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+                ops.Node(95);
                 uint chunks = CudaChunks(u * 50, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 13_072L * u).Ptr(b.Arena + 0 + 6_672L * u).Ptr(b.Parameters + 8_704).Ptr(b.Arena + 0 + 3_600L * u).Ptr(b.Arena + 0 + 3_664L * u).Ptr(b.Arena + 0 + 182_672L * u).Int(u * 50).Int(1));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 8_704).Ptr(b.Gradients + 8_832));
             }
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 25, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Arena + 0 + 400L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 128).Ptr(b.Gradients + 256).Int(u).Int(49));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed <- AssembleTokensGrad(grad.tokens)
+            ops.Node(96); ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 25, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 182_672L * u).Ptr(b.Arena + 0 + 400L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 128).Ptr(b.Gradients + 256).Int(u).Int(49));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed <- AssembleTokensGrad(grad.tokens)
             // patch_embed
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 16, u * 49, b.Arena + 0 + 400L * u, 128, true, b.Arena + 0 + 0L * u, 16, false, b.Gradients + 6_528, 16, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            ops.Node(97); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 16, u * 49, b.Arena + 0 + 400L * u, 128, true, b.Arena + 0 + 0L * u, 16, false, b.Gradients + 6_528, 16, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
             {  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+                ops.Node(98);
                 uint chunks = CudaChunks(u * 49, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 400L * u).Int(u * 49).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 8_576).Ptr(default));
@@ -1375,88 +1401,100 @@ namespace DinoCompiled.Models
             }
         }
 
-        /// <summary>Backbone12: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 4_608 + 35_648 bytes per unit.</summary>
+        /// <summary>Backbone12: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 4_608 + 38_208 bytes per unit.</summary>
         public static void Backbone12ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 144), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(12));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 9, 128, 16, b.Arena + 1_152 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 1_152 + 80L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 144), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(12));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 9, 128, 16, b.Arena + 1_152 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 1_152 + 80L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_crop12, 9, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 256).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_resize_positions_crop12, 9, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 256).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Arena + 0).Ptr(b.Arena + 1_152 + 1_232L * u).Int(u).Int(9));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            ops.Node(3); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Arena + 0).Ptr(b.Arena + 1_152 + 1_232L * u).Int(u).Int(9));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 1_152 + 2_512L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(4); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 1_152 + 2_512L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(6); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 1_152 + 2_512L * u, 128, 0f, b.Parameters + 74_880);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Drop(0)).Int(10).Int(u * 10).Int(128));
+                ops.Node(7);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 1_152 + 2_512L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Parameters + 74_880).Ptr(b.Drop(0)).Int(10).Ptr(b.Arena + 1_152 + 3_152L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(8); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_152L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 1_152 + 3_792L * u, 512, 0f, b.ParametersBf16 + 70_400);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_792L * u).Ptr(b.Arena + 1_152 + 6_352L * u).Long((long)u * 10 * 512));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 1_152 + 4_432L * u, 512, 0f, b.ParametersBf16 + 70_400);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 4_432L * u).Ptr(b.Arena + 1_152 + 6_992L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 6_352L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 206_848);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Drop(1)).Int(10).Int(u * 10).Int(128));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 6_992L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_152L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 206_848).Ptr(b.Drop(1)).Int(10).Ptr(b.Arena + 1_152 + 640L * u).Int(u * 10).Int(128));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(11); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(12); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(13); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 273_152);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(2)).Int(10).Int(u * 10).Int(128));
+                ops.Node(14);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 273_152).Ptr(b.Drop(2)).Int(10).Ptr(b.Arena + 1_152 + 2_560L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(15); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 169_536);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 1_152 + 3_840L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_840L * u).Ptr(b.Arena + 1_152 + 6_400L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 405_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(3)).Int(10).Int(u * 10).Int(128));
+                ops.Node(17);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 6_400L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 405_120).Ptr(b.Drop(3)).Int(10).Ptr(b.Arena + 1_152 + 640L * u).Int(u * 10).Int(128));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(18); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(19); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(20); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 471_424);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(4)).Int(10).Int(u * 10).Int(128));
+                ops.Node(21);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 471_424).Ptr(b.Drop(4)).Int(10).Ptr(b.Arena + 1_152 + 2_560L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(22); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 268_672);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 1_152 + 3_840L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_840L * u).Ptr(b.Arena + 1_152 + 6_400L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 603_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(5)).Int(10).Int(u * 10).Int(128));
+                ops.Node(24);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 6_400L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 603_392).Ptr(b.Drop(5)).Int(10).Ptr(b.Arena + 1_152 + 640L * u).Int(u * 10).Int(128));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(25); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 1_936L * u).Int(u * 10));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(26); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 1_152 + 1_920L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(27); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 3_840L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 1_280L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, b.Parameters + 669_696);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(default).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Drop(6)).Int(10).Int(u * 10).Int(128));
+                ops.Node(28);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 1_152 + 1_920L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 669_696).Ptr(b.Drop(6)).Int(10).Ptr(b.Arena + 1_152 + 2_560L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(29); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 656L * u).Int(u * 10));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 1_152 + 3_200L * u, 512, 0f, b.ParametersBf16 + 367_808);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_200L * u).Ptr(b.Arena + 1_152 + 5_760L * u).Long((long)u * 10 * 512));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 0L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 1_152 + 3_840L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 3_840L * u).Ptr(b.Arena + 1_152 + 6_400L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 5_760L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, b.Parameters + 801_664);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_920L * u).Ptr(b.Drop(7)).Int(10).Int(u * 10).Int(128));
+                ops.Node(31);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 6_400L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 1_152 + 0L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_560L * u).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 801_664).Ptr(b.Drop(7)).Int(10).Ptr(b.Arena + 1_152 + 640L * u).Int(u * 10).Int(128));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 1_280L * u).Int(u).Int(10));  // norm.cls <- GatherClass(blocks.3.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_280L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Arena + 1_152 + 16L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(32); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 640L * u).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(10));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Node(33); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 0L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 1_152 + 128L * u).Ptr(b.Arena + 1_152 + 144L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone12: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 4_608 + 174_912 bytes per unit.</summary>
@@ -1464,83 +1502,95 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 144), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(12));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 9, 128, 16, b.Arena + 1_152 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 1_152 + 80L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 144), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 1_152 + 0L * u).Int(u).Int(12));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 9, 128, 16, b.Arena + 1_152 + 0L * u, 16, false, b.ParametersBf16 + 3_264, 16, true, b.Arena + 1_152 + 80L * u, 128, 0f, b.Parameters + 8_576);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_crop12, 9, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 256).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_resize_positions_crop12, 9, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 256).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Arena + 0).Ptr(b.Arena + 1_152 + 1_232L * u).Int(u).Int(9));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            ops.Node(3); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 128).Ptr(b.Arena + 0).Ptr(b.Arena + 1_152 + 1_232L * u).Int(u).Int(9));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Arena + 1_152 + 720L * u).Ptr(b.Arena + 1_152 + 736L * u).Int(u * 10));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 80L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 1_152 + 2_512L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 4_432L * u).Ptr(b.Arena + 1_152 + 752L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(4); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Parameters + 8_832).Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Arena + 1_152 + 720L * u).Ptr(b.Arena + 1_152 + 736L * u).Int(u * 10));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 80L * u, 128, false, b.ParametersBf16 + 4_480, 128, true, b.Arena + 1_152 + 2_512L * u, 384, 0f, b.ParametersBf16 + 29_056);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(6); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 4_432L * u).Ptr(b.Arena + 1_152 + 752L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 4_432L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 1_152 + 5_072L * u, 128, 0f, b.Parameters + 74_880);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(default).Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Drop(0)).Int(10).Int(u * 10).Int(128));
+                ops.Node(7);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 4_432L * u, 128, false, b.ParametersBf16 + 29_248, 128, true, b.Arena + 1_152 + 5_072L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(b.Parameters + 74_880).Ptr(b.Drop(0)).Int(10).Ptr(b.Arena + 1_152 + 5_712L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 1_152 + 6_352L * u).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 816L * u).Int(u * 10));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(8); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Parameters + 75_008).Ptr(b.Parameters + 75_136).Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 816L * u).Int(u * 10));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 6_352L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 1_152 + 6_992L * u, 512, 0f, b.ParametersBf16 + 70_400);
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 5_072L * u, 128, false, b.ParametersBf16 + 37_632, 128, true, b.Arena + 1_152 + 6_992L * u, 512, 0f, b.ParametersBf16 + 70_400);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 9_552L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 9_552L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 1_152 + 12_112L * u, 128, 0f, b.Parameters + 206_848);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(default).Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(b.Drop(1)).Int(10).Int(u * 10).Int(128));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 9_552L * u, 512, false, b.ParametersBf16 + 70_656, 512, true, b.Arena + 1_152 + 12_112L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Parameters + 206_848).Ptr(b.Drop(1)).Int(10).Ptr(b.Arena + 1_152 + 12_752L * u).Int(u * 10).Int(128));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 1_152 + 9_552L * u).Ptr(b.Arena + 1_152 + 832L * u).Ptr(b.Arena + 1_152 + 848L * u).Int(u * 10));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 9_552L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 1_152 + 10_192L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 13_392L * u).Ptr(b.Arena + 1_152 + 864L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(11); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_752L * u).Ptr(b.Parameters + 206_976).Ptr(b.Parameters + 207_104).Ptr(b.Arena + 1_152 + 9_552L * u).Ptr(b.Arena + 1_152 + 832L * u).Ptr(b.Arena + 1_152 + 848L * u).Int(u * 10));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(12); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 9_552L * u, 128, false, b.ParametersBf16 + 103_616, 128, true, b.Arena + 1_152 + 10_192L * u, 384, 0f, b.ParametersBf16 + 128_192);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(13); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Arena + 1_152 + 864L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 13_392L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 1_152 + 14_032L * u, 128, 0f, b.Parameters + 273_152);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(default).Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Drop(2)).Int(10).Int(u * 10).Int(128));
+                ops.Node(14);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 12_112L * u, 128, false, b.ParametersBf16 + 128_384, 128, true, b.Arena + 1_152 + 14_032L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_752L * u).Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(b.Parameters + 273_152).Ptr(b.Drop(2)).Int(10).Ptr(b.Arena + 1_152 + 14_672L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 1_152 + 15_312L * u).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 928L * u).Int(u * 10));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(15); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Parameters + 273_280).Ptr(b.Parameters + 273_408).Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 928L * u).Int(u * 10));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 15_312L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 1_152 + 15_952L * u, 512, 0f, b.ParametersBf16 + 169_536);
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 14_032L * u, 128, false, b.ParametersBf16 + 136_768, 128, true, b.Arena + 1_152 + 15_952L * u, 512, 0f, b.ParametersBf16 + 169_536);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 18_512L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 18_512L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 1_152 + 21_072L * u, 128, 0f, b.Parameters + 405_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(default).Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(b.Drop(3)).Int(10).Int(u * 10).Int(128));
+                ops.Node(17);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 18_512L * u, 512, false, b.ParametersBf16 + 169_792, 512, true, b.Arena + 1_152 + 21_072L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Parameters + 405_120).Ptr(b.Drop(3)).Int(10).Ptr(b.Arena + 1_152 + 21_712L * u).Int(u * 10).Int(128));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 1_152 + 18_512L * u).Ptr(b.Arena + 1_152 + 944L * u).Ptr(b.Arena + 1_152 + 960L * u).Int(u * 10));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 18_512L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 1_152 + 19_152L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 22_352L * u).Ptr(b.Arena + 1_152 + 976L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(18); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_712L * u).Ptr(b.Parameters + 405_248).Ptr(b.Parameters + 405_376).Ptr(b.Arena + 1_152 + 18_512L * u).Ptr(b.Arena + 1_152 + 944L * u).Ptr(b.Arena + 1_152 + 960L * u).Int(u * 10));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(19); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 18_512L * u, 128, false, b.ParametersBf16 + 202_752, 128, true, b.Arena + 1_152 + 19_152L * u, 384, 0f, b.ParametersBf16 + 227_328);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(20); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Arena + 1_152 + 976L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 22_352L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 1_152 + 22_992L * u, 128, 0f, b.Parameters + 471_424);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(default).Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Drop(4)).Int(10).Int(u * 10).Int(128));
+                ops.Node(21);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 21_072L * u, 128, false, b.ParametersBf16 + 227_520, 128, true, b.Arena + 1_152 + 22_992L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_712L * u).Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(b.Parameters + 471_424).Ptr(b.Drop(4)).Int(10).Ptr(b.Arena + 1_152 + 23_632L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 1_152 + 24_272L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 1_040L * u).Int(u * 10));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(22); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Parameters + 471_552).Ptr(b.Parameters + 471_680).Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 1_040L * u).Int(u * 10));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 24_272L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 1_152 + 24_912L * u, 512, 0f, b.ParametersBf16 + 268_672);
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 22_992L * u, 128, false, b.ParametersBf16 + 235_904, 128, true, b.Arena + 1_152 + 24_912L * u, 512, 0f, b.ParametersBf16 + 268_672);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 27_472L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 27_472L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 1_152 + 30_032L * u, 128, 0f, b.Parameters + 603_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(default).Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(b.Drop(5)).Int(10).Int(u * 10).Int(128));
+                ops.Node(24);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 27_472L * u, 512, false, b.ParametersBf16 + 268_928, 512, true, b.Arena + 1_152 + 30_032L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Parameters + 603_392).Ptr(b.Drop(5)).Int(10).Ptr(b.Arena + 1_152 + 30_672L * u).Int(u * 10).Int(128));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 1_152 + 27_472L * u).Ptr(b.Arena + 1_152 + 1_056L * u).Ptr(b.Arena + 1_152 + 1_072L * u).Int(u * 10));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 27_472L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 1_152 + 28_112L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 31_312L * u).Ptr(b.Arena + 1_152 + 1_088L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(25); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_672L * u).Ptr(b.Parameters + 603_520).Ptr(b.Parameters + 603_648).Ptr(b.Arena + 1_152 + 27_472L * u).Ptr(b.Arena + 1_152 + 1_056L * u).Ptr(b.Arena + 1_152 + 1_072L * u).Int(u * 10));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(26); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 384, 128, b.Arena + 1_152 + 27_472L * u, 128, false, b.ParametersBf16 + 301_888, 128, true, b.Arena + 1_152 + 28_112L * u, 384, 0f, b.ParametersBf16 + 326_464);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(27); ops.Launch(CudaKernel.dino_flash_attention_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Arena + 1_152 + 1_088L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 128, b.Arena + 1_152 + 31_312L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 1_152 + 31_952L * u, 128, 0f, b.Parameters + 669_696);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(default).Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Drop(6)).Int(10).Int(u * 10).Int(128));
+                ops.Node(28);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 30_032L * u, 128, false, b.ParametersBf16 + 326_656, 128, true, b.Arena + 1_152 + 31_952L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_672L * u).Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(b.Parameters + 669_696).Ptr(b.Drop(6)).Int(10).Ptr(b.Arena + 1_152 + 32_592L * u).Int(u * 10).Int(128));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 1_152 + 33_232L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 1_152L * u).Int(u * 10));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(29); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 10), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Parameters + 669_824).Ptr(b.Parameters + 669_952).Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 1_152L * u).Int(u * 10));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 33_232L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 1_152 + 33_872L * u, 512, 0f, b.ParametersBf16 + 367_808);
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 31_952L * u, 128, false, b.ParametersBf16 + 335_040, 128, true, b.Arena + 1_152 + 33_872L * u, 512, 0f, b.ParametersBf16 + 367_808);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 36_432L * u).Long((long)u * 10 * 512));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 10, 128, 512, b.Arena + 1_152 + 36_432L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 1_152 + 38_992L * u, 128, 0f, b.Parameters + 801_664);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 38_992L * u).Ptr(default).Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(b.Drop(7)).Int(10).Int(u * 10).Int(128));
+                ops.Node(31);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 36_432L * u, 512, false, b.ParametersBf16 + 368_064, 512, true, b.Arena + 1_152 + 38_992L * u, 128, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Arena + 1_152 + 38_992L * u).Ptr(b.Parameters + 801_664).Ptr(b.Drop(7)).Int(10).Ptr(b.Arena + 1_152 + 39_632L * u).Int(u * 10).Int(128));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 38_992L * u).Ptr(b.Arena + 1_152 + 36_432L * u).Int(u).Int(10));  // norm.cls <- GatherClass(blocks.3.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_432L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 1_152 + 1_168L * u).Ptr(b.Arena + 1_152 + 1_184L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(32); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 39_632L * u).Ptr(b.Arena + 1_152 + 36_432L * u).Int(u).Int(10));  // norm.cls <- GatherClass(blocks.3.residual2)
+            ops.Node(33); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_432L * u).Ptr(b.Parameters + 801_792).Ptr(b.Parameters + 801_920).Ptr(b.Output).Ptr(b.Arena + 1_152 + 1_168L * u).Ptr(b.Arena + 1_152 + 1_184L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone12: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient, accumulates into the fp32 b.Gradients.</summary>
@@ -1549,227 +1599,249 @@ namespace DinoCompiled.Models
             int u = b.Units;
             // norm
             {  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+                ops.Node(34);
                 uint chunks = CudaChunks(u * 1, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.OutputGradient).Ptr(b.Arena + 1_152 + 36_432L * u).Ptr(b.Parameters + 801_792).Ptr(b.Arena + 1_152 + 1_168L * u).Ptr(b.Arena + 1_152 + 1_184L * u).Ptr(b.Arena + 1_152 + 36_560L * u).Int(u * 1).Int(0));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 801_792).Ptr(b.Gradients + 801_920));
             }
-            ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_560L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u).Int(10));  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
+            ops.Node(35); ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 320), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_560L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u).Int(10));  // grad.blocks.3.residual2 <- ScatterClass(grad.norm.cls)
             // blocks.3
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(7)).Int(10).Ptr(b.Arena + 1_152 + 37_968L * u).Int(u * 10).Int(128));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            ops.Node(36); ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(7)).Int(10).Ptr(b.Arena + 1_152 + 37_968L * u).Int(u * 10).Int(128));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
             {  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 37_968L * u, 128, false, b.ParametersBf16 + 368_064, 512, false, b.Arena + 1_152 + 38_608L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 38_608L * u).Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 38_608L * u).Long((long)u * 10 * 512));
+                ops.Node(37);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 37_968L * u, 128, false, b.ParametersBf16 + 368_064, 512, false, b.Arena + 1_152 + 41_168L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 41_168L * u).Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 41_168L * u).Ptr(b.Arena + 1_152 + 38_608L * u).Long((long)u * 10 * 512));
             }
-            {  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(5_120L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 41_168L * u).Long(5_120L * u));  // blocks.3.mlp.act.recomputed <- GELU(blocks.3.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 37_968L * u, 128, true, b.Arena + 1_152 + 41_168L * u, 512, false, b.Gradients + 736_128, 512, 1f, default);
-            }
+            ops.Node(38); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 37_968L * u, 128, true, b.Arena + 1_152 + 38_608L * u, 512, false, b.Gradients + 736_128, 512, 1f, default);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
             {  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+                ops.Node(39);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 37_968L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 801_664).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 38_608L * u, 512, false, b.ParametersBf16 + 335_040, 128, false, b.Arena + 1_152 + 33_872L * u, 128, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 38_608L * u, 512, true, b.Arena + 1_152 + 33_232L * u, 128, false, b.Gradients + 670_080, 128, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            ops.Node(40); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 41_168L * u, 512, false, b.ParametersBf16 + 335_040, 128, false, b.Arena + 1_152 + 33_872L * u, 128, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            ops.Node(41); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 41_168L * u, 512, true, b.Arena + 1_152 + 31_952L * u, 128, false, b.Gradients + 670_080, 128, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
             {  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+                ops.Node(42);
                 uint chunks = CudaChunks(u * 10, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 38_608L * u).Int(u * 10).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 41_168L * u).Int(u * 10).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 735_616).Ptr(default));
             }
             {  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+                ops.Node(43);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 31_952L * u).Ptr(b.Parameters + 669_824).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 1_152L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 33_872L * u).Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Parameters + 669_824).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 1_152L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(6)).Int(10).Ptr(b.Arena + 1_152 + 31_952L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 669_824).Ptr(b.Gradients + 669_952));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(6)).Int(10).Ptr(b.Arena + 1_152 + 31_952L * u).Int(u * 10).Int(128));  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 31_952L * u, 128, false, b.ParametersBf16 + 326_656, 128, false, b.Arena + 1_152 + 32_592L * u, 128, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 31_952L * u, 128, true, b.Arena + 1_152 + 31_312L * u, 128, false, b.Gradients + 653_312, 128, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            // done by the node above: grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            ops.Node(44); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 31_952L * u, 128, false, b.ParametersBf16 + 326_656, 128, false, b.Arena + 1_152 + 32_592L * u, 128, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            ops.Node(45); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 31_952L * u, 128, true, b.Arena + 1_152 + 30_032L * u, 128, false, b.Gradients + 653_312, 128, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
             {  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+                ops.Node(46);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 31_952L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 669_696).Ptr(default));
             }
             {  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 31_312L * u).Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Int(u * 40));
+                ops.Node(47);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Int(u * 40));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Arena + 1_152 + 1_088L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 33_232L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 32_592L * u).Ptr(b.Arena + 1_152 + 1_088L * u).Ptr(b.Arena + 1_152 + 1_136L * u).Ptr(b.Arena + 1_152 + 33_232L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 33_232L * u, 384, false, b.ParametersBf16 + 301_888, 128, false, b.Arena + 1_152 + 28_112L * u, 128, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 33_232L * u, 384, true, b.Arena + 1_152 + 27_472L * u, 128, false, b.Gradients + 603_776, 128, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            ops.Node(48); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 33_232L * u, 384, false, b.ParametersBf16 + 301_888, 128, false, b.Arena + 1_152 + 28_112L * u, 128, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            ops.Node(49); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 33_232L * u, 384, true, b.Arena + 1_152 + 27_472L * u, 128, false, b.Gradients + 603_776, 128, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
             {  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+                ops.Node(50);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 33_232L * u).Int(u * 10).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 652_928).Ptr(default));
             }
             {  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+                ops.Node(51);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 30_032L * u).Ptr(b.Parameters + 603_520).Ptr(b.Arena + 1_152 + 1_056L * u).Ptr(b.Arena + 1_152 + 1_072L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 30_672L * u).Ptr(b.Parameters + 603_520).Ptr(b.Arena + 1_152 + 1_056L * u).Ptr(b.Arena + 1_152 + 1_072L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(5)).Int(10).Ptr(b.Arena + 1_152 + 27_472L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 603_520).Ptr(b.Gradients + 603_648));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(5)).Int(10).Ptr(b.Arena + 1_152 + 27_472L * u).Int(u * 10).Int(128));  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            // done by the node above: grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
             {  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 27_472L * u, 128, false, b.ParametersBf16 + 268_928, 512, false, b.Arena + 1_152 + 28_112L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 28_112L * u).Long((long)u * 10 * 512));
+                ops.Node(52);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 27_472L * u, 128, false, b.ParametersBf16 + 268_928, 512, false, b.Arena + 1_152 + 30_672L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_672L * u).Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 30_672L * u).Ptr(b.Arena + 1_152 + 28_112L * u).Long((long)u * 10 * 512));
             }
-            {  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(5_120L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 30_672L * u).Long(5_120L * u));  // blocks.2.mlp.act.recomputed <- GELU(blocks.2.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 27_472L * u, 128, true, b.Arena + 1_152 + 30_672L * u, 512, false, b.Gradients + 537_856, 512, 1f, default);
-            }
+            ops.Node(53); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 27_472L * u, 128, true, b.Arena + 1_152 + 28_112L * u, 512, false, b.Gradients + 537_856, 512, 1f, default);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
             {  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+                ops.Node(54);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 27_472L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 603_392).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 28_112L * u, 512, false, b.ParametersBf16 + 235_904, 128, false, b.Arena + 1_152 + 24_912L * u, 128, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 28_112L * u, 512, true, b.Arena + 1_152 + 24_272L * u, 128, false, b.Gradients + 471_808, 128, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            ops.Node(55); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 30_672L * u, 512, false, b.ParametersBf16 + 235_904, 128, false, b.Arena + 1_152 + 24_912L * u, 128, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            ops.Node(56); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 30_672L * u, 512, true, b.Arena + 1_152 + 22_992L * u, 128, false, b.Gradients + 471_808, 128, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
             {  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+                ops.Node(57);
                 uint chunks = CudaChunks(u * 10, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 28_112L * u).Int(u * 10).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 30_672L * u).Int(u * 10).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 537_344).Ptr(default));
             }
             {  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+                ops.Node(58);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 22_992L * u).Ptr(b.Parameters + 471_552).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 1_040L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 24_912L * u).Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Parameters + 471_552).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 1_040L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(4)).Int(10).Ptr(b.Arena + 1_152 + 22_992L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 471_552).Ptr(b.Gradients + 471_680));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(4)).Int(10).Ptr(b.Arena + 1_152 + 22_992L * u).Int(u * 10).Int(128));  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 22_992L * u, 128, false, b.ParametersBf16 + 227_520, 128, false, b.Arena + 1_152 + 23_632L * u, 128, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 22_992L * u, 128, true, b.Arena + 1_152 + 22_352L * u, 128, false, b.Gradients + 455_040, 128, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            // done by the node above: grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            ops.Node(59); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 22_992L * u, 128, false, b.ParametersBf16 + 227_520, 128, false, b.Arena + 1_152 + 23_632L * u, 128, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            ops.Node(60); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 22_992L * u, 128, true, b.Arena + 1_152 + 21_072L * u, 128, false, b.Gradients + 455_040, 128, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
             {  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+                ops.Node(61);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 22_992L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 471_424).Ptr(default));
             }
             {  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 22_352L * u).Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Int(u * 40));
+                ops.Node(62);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Int(u * 40));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Arena + 1_152 + 976L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 24_272L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 23_632L * u).Ptr(b.Arena + 1_152 + 976L * u).Ptr(b.Arena + 1_152 + 1_024L * u).Ptr(b.Arena + 1_152 + 24_272L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 24_272L * u, 384, false, b.ParametersBf16 + 202_752, 128, false, b.Arena + 1_152 + 19_152L * u, 128, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 24_272L * u, 384, true, b.Arena + 1_152 + 18_512L * u, 128, false, b.Gradients + 405_504, 128, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            ops.Node(63); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 24_272L * u, 384, false, b.ParametersBf16 + 202_752, 128, false, b.Arena + 1_152 + 19_152L * u, 128, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            ops.Node(64); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 24_272L * u, 384, true, b.Arena + 1_152 + 18_512L * u, 128, false, b.Gradients + 405_504, 128, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
             {  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+                ops.Node(65);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 24_272L * u).Int(u * 10).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 454_656).Ptr(default));
             }
             {  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+                ops.Node(66);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 21_072L * u).Ptr(b.Parameters + 405_248).Ptr(b.Arena + 1_152 + 944L * u).Ptr(b.Arena + 1_152 + 960L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 21_712L * u).Ptr(b.Parameters + 405_248).Ptr(b.Arena + 1_152 + 944L * u).Ptr(b.Arena + 1_152 + 960L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(3)).Int(10).Ptr(b.Arena + 1_152 + 18_512L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 405_248).Ptr(b.Gradients + 405_376));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(3)).Int(10).Ptr(b.Arena + 1_152 + 18_512L * u).Int(u * 10).Int(128));  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            // done by the node above: grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
             {  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 18_512L * u, 128, false, b.ParametersBf16 + 169_792, 512, false, b.Arena + 1_152 + 19_152L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 19_152L * u).Long((long)u * 10 * 512));
+                ops.Node(67);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 18_512L * u, 128, false, b.ParametersBf16 + 169_792, 512, false, b.Arena + 1_152 + 21_712L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_712L * u).Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 21_712L * u).Ptr(b.Arena + 1_152 + 19_152L * u).Long((long)u * 10 * 512));
             }
-            {  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(5_120L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 21_712L * u).Long(5_120L * u));  // blocks.1.mlp.act.recomputed <- GELU(blocks.1.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 18_512L * u, 128, true, b.Arena + 1_152 + 21_712L * u, 512, false, b.Gradients + 339_584, 512, 1f, default);
-            }
+            ops.Node(68); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 18_512L * u, 128, true, b.Arena + 1_152 + 19_152L * u, 512, false, b.Gradients + 339_584, 512, 1f, default);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
             {  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+                ops.Node(69);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 18_512L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 405_120).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 19_152L * u, 512, false, b.ParametersBf16 + 136_768, 128, false, b.Arena + 1_152 + 15_952L * u, 128, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 19_152L * u, 512, true, b.Arena + 1_152 + 15_312L * u, 128, false, b.Gradients + 273_536, 128, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            ops.Node(70); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 21_712L * u, 512, false, b.ParametersBf16 + 136_768, 128, false, b.Arena + 1_152 + 15_952L * u, 128, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            ops.Node(71); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 21_712L * u, 512, true, b.Arena + 1_152 + 14_032L * u, 128, false, b.Gradients + 273_536, 128, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
             {  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+                ops.Node(72);
                 uint chunks = CudaChunks(u * 10, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 19_152L * u).Int(u * 10).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 21_712L * u).Int(u * 10).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 339_072).Ptr(default));
             }
             {  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+                ops.Node(73);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 14_032L * u).Ptr(b.Parameters + 273_280).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 928L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 15_952L * u).Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Parameters + 273_280).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 928L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(2)).Int(10).Ptr(b.Arena + 1_152 + 14_032L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 273_280).Ptr(b.Gradients + 273_408));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(2)).Int(10).Ptr(b.Arena + 1_152 + 14_032L * u).Int(u * 10).Int(128));  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 14_032L * u, 128, false, b.ParametersBf16 + 128_384, 128, false, b.Arena + 1_152 + 14_672L * u, 128, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 14_032L * u, 128, true, b.Arena + 1_152 + 13_392L * u, 128, false, b.Gradients + 256_768, 128, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            // done by the node above: grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            ops.Node(74); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 14_032L * u, 128, false, b.ParametersBf16 + 128_384, 128, false, b.Arena + 1_152 + 14_672L * u, 128, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            ops.Node(75); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 14_032L * u, 128, true, b.Arena + 1_152 + 12_112L * u, 128, false, b.Gradients + 256_768, 128, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
             {  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+                ops.Node(76);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 14_032L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 273_152).Ptr(default));
             }
             {  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 13_392L * u).Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Arena + 1_152 + 912L * u).Int(u * 40));
+                ops.Node(77);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Arena + 1_152 + 912L * u).Int(u * 40));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Arena + 1_152 + 864L * u).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 15_312L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 14_672L * u).Ptr(b.Arena + 1_152 + 864L * u).Ptr(b.Arena + 1_152 + 912L * u).Ptr(b.Arena + 1_152 + 15_312L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 15_312L * u, 384, false, b.ParametersBf16 + 103_616, 128, false, b.Arena + 1_152 + 10_192L * u, 128, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 15_312L * u, 384, true, b.Arena + 1_152 + 9_552L * u, 128, false, b.Gradients + 207_232, 128, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            ops.Node(78); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 15_312L * u, 384, false, b.ParametersBf16 + 103_616, 128, false, b.Arena + 1_152 + 10_192L * u, 128, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            ops.Node(79); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 15_312L * u, 384, true, b.Arena + 1_152 + 9_552L * u, 128, false, b.Gradients + 207_232, 128, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
             {  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+                ops.Node(80);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 15_312L * u).Int(u * 10).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 256_384).Ptr(default));
             }
             {  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+                ops.Node(81);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 12_112L * u).Ptr(b.Parameters + 206_976).Ptr(b.Arena + 1_152 + 832L * u).Ptr(b.Arena + 1_152 + 848L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 12_752L * u).Ptr(b.Parameters + 206_976).Ptr(b.Arena + 1_152 + 832L * u).Ptr(b.Arena + 1_152 + 848L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(1)).Int(10).Ptr(b.Arena + 1_152 + 9_552L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 206_976).Ptr(b.Gradients + 207_104));
             }
             // blocks.0
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(1)).Int(10).Ptr(b.Arena + 1_152 + 9_552L * u).Int(u * 10).Int(128));  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            // done by the node above: grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
             {  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 9_552L * u, 128, false, b.ParametersBf16 + 70_656, 512, false, b.Arena + 1_152 + 10_192L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 10_192L * u).Long((long)u * 10 * 512));
+                ops.Node(82);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 512, 128, b.Arena + 1_152 + 9_552L * u, 128, false, b.ParametersBf16 + 70_656, 512, false, b.Arena + 1_152 + 12_752L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 10 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_752L * u).Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 12_752L * u).Ptr(b.Arena + 1_152 + 10_192L * u).Long((long)u * 10 * 512));
             }
-            {  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(5_120L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 12_752L * u).Long(5_120L * u));  // blocks.0.mlp.act.recomputed <- GELU(blocks.0.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 9_552L * u, 128, true, b.Arena + 1_152 + 12_752L * u, 512, false, b.Gradients + 141_312, 512, 1f, default);
-            }
+            ops.Node(83); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 10, b.Arena + 1_152 + 9_552L * u, 128, true, b.Arena + 1_152 + 10_192L * u, 512, false, b.Gradients + 141_312, 512, 1f, default);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
             {  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+                ops.Node(84);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 9_552L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 206_848).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 10_192L * u, 512, false, b.ParametersBf16 + 37_632, 128, false, b.Arena + 1_152 + 6_992L * u, 128, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 10_192L * u, 512, true, b.Arena + 1_152 + 6_352L * u, 128, false, b.Gradients + 75_264, 128, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            ops.Node(85); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 512, b.Arena + 1_152 + 12_752L * u, 512, false, b.ParametersBf16 + 37_632, 128, false, b.Arena + 1_152 + 6_992L * u, 128, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            ops.Node(86); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 10, b.Arena + 1_152 + 12_752L * u, 512, true, b.Arena + 1_152 + 5_072L * u, 128, false, b.Gradients + 75_264, 128, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
             {  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+                ops.Node(87);
                 uint chunks = CudaChunks(u * 10, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 10_192L * u).Int(u * 10).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 12_752L * u).Int(u * 10).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 140_800).Ptr(default));
             }
             {  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+                ops.Node(88);
                 uint chunks = CudaChunks(u * 10, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 5_072L * u).Ptr(b.Parameters + 75_008).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 816L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 6_992L * u).Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Parameters + 75_008).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 816L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1).Ptr(b.Drop(0)).Int(10).Ptr(b.Arena + 1_152 + 5_072L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 75_008).Ptr(b.Gradients + 75_136));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 10 * 32), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Drop(0)).Int(10).Ptr(b.Arena + 1_152 + 5_072L * u).Int(u * 10).Int(128));  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 5_072L * u, 128, false, b.ParametersBf16 + 29_248, 128, false, b.Arena + 1_152 + 5_712L * u, 128, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 5_072L * u, 128, true, b.Arena + 1_152 + 4_432L * u, 128, false, b.Gradients + 58_496, 128, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            // done by the node above: grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            ops.Node(89); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 128, b.Arena + 1_152 + 5_072L * u, 128, false, b.ParametersBf16 + 29_248, 128, false, b.Arena + 1_152 + 5_712L * u, 128, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            ops.Node(90); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 128, u * 10, b.Arena + 1_152 + 5_072L * u, 128, true, b.Arena + 1_152 + 4_432L * u, 128, false, b.Gradients + 58_496, 128, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
             {  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+                ops.Node(91);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 5_072L * u).Int(u * 10).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 74_880).Ptr(default));
             }
             {  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+                ops.Node(92);
                 ops.Launch(CudaKernel.dino_flash_attention_delta_t10_d32, (uint)((u * 40 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 4_432L * u).Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Arena + 1_152 + 800L * u).Int(u * 40));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Arena + 1_152 + 752L * u).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 6_352L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t10_d32, 1, (uint)(u * 4), 32, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 5_712L * u).Ptr(b.Arena + 1_152 + 752L * u).Ptr(b.Arena + 1_152 + 800L * u).Ptr(b.Arena + 1_152 + 6_352L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 6_352L * u, 384, false, b.ParametersBf16 + 4_480, 128, false, b.Arena + 1_152 + 2_512L * u, 128, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 6_352L * u, 384, true, b.Arena + 1_152 + 80L * u, 128, false, b.Gradients + 8_960, 128, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            ops.Node(93); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 10, 128, 384, b.Arena + 1_152 + 6_352L * u, 384, false, b.ParametersBf16 + 4_480, 128, false, b.Arena + 1_152 + 2_512L * u, 128, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            ops.Node(94); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 128, u * 10, b.Arena + 1_152 + 6_352L * u, 384, true, b.Arena + 1_152 + 80L * u, 128, false, b.Gradients + 8_960, 128, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
             {  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+                ops.Node(95);
                 uint chunks = CudaChunks(u * 10, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 6_352L * u).Int(u * 10).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 58_112).Ptr(default));
             }
             {  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+                ops.Node(96);
                 uint chunks = CudaChunks(u * 10, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 2_512L * u).Ptr(b.Arena + 1_152 + 1_232L * u).Ptr(b.Parameters + 8_704).Ptr(b.Arena + 1_152 + 720L * u).Ptr(b.Arena + 1_152 + 736L * u).Ptr(b.Arena + 1_152 + 36_688L * u).Int(u * 10).Int(1));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 8_704).Ptr(b.Gradients + 8_832));
             }
             // tokens
-            ops.Launch(CudaKernel.dino_clear, CudaBlocks((1_152L) / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Long(1_152L));  // grad.pos_embed.resized <- Clear()
-            ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 128).Ptr(b.Arena + 0).Int(u).Int(9));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed.resized <- AssembleTokensGrad(grad.tokens)
+            ops.Node(97); ops.Launch(CudaKernel.dino_clear, CudaBlocks((1_152L) / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Long(1_152L));  // grad.pos_embed.resized <- Clear()
+            ops.Node(98); ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 36_688L * u).Ptr(b.Arena + 1_152 + 80L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 128).Ptr(b.Arena + 0).Int(u).Int(9));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed.resized <- AssembleTokensGrad(grad.tokens)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_grad_crop12, 49, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Gradients + 256));  // grad.pos_embed <- ResizePositionsGrad(grad.pos_embed.resized)
+            ops.Node(99); ops.Launch(CudaKernel.dino_resize_positions_grad_crop12, 49, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Gradients + 256));  // grad.pos_embed <- ResizePositionsGrad(grad.pos_embed.resized)
             // patch_embed
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 16, u * 9, b.Arena + 1_152 + 80L * u, 128, true, b.Arena + 1_152 + 0L * u, 16, false, b.Gradients + 6_528, 16, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            ops.Node(100); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 16, u * 9, b.Arena + 1_152 + 80L * u, 128, true, b.Arena + 1_152 + 0L * u, 16, false, b.Gradients + 6_528, 16, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
             {  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+                ops.Node(101);
                 uint chunks = CudaChunks(u * 9, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 1_152 + 80L * u).Int(u * 9).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 8_576).Ptr(default));
@@ -1838,45 +1910,49 @@ namespace DinoCompiled.Models
             ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(128L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 266_240 + 0L * u).Long(128L * u));  // features.bf16 <- bf16(features)
             // head.mlp.0
             {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
+                ops.Node(0);
                 ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 266_240 + 0L * u, 128, false, b.ParametersBf16 + 401_024, 128, true, b.Arena + 266_240 + 64L * u, 512, 0f, b.ParametersBf16 + 433_792);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 64L * u).Ptr(b.Arena + 266_240 + 320L * u).Long((long)u * 1 * 512));
             }
             // head.mlp.2
             {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
+                ops.Node(1);
                 ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 266_240 + 320L * u, 512, false, b.ParametersBf16 + 434_048, 512, true, b.Arena + 266_240 + 0L * u, 512, 0f, b.ParametersBf16 + 565_120);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 0L * u).Ptr(b.Arena + 266_240 + 576L * u).Long((long)u * 1 * 512));
             }
             // head.mlp.4
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 512, b.Arena + 266_240 + 576L * u, 512, false, b.ParametersBf16 + 565_376, 512, true, b.Arena + 266_240 + 0L * u, 128, 0f, b.ParametersBf16 + 598_144);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            ops.Node(2); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 512, b.Arena + 266_240 + 576L * u, 512, false, b.ParametersBf16 + 565_376, 512, true, b.Arena + 266_240 + 0L * u, 128, 0f, b.ParametersBf16 + 598_144);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 0L * u).Ptr(b.Arena + 266_240 + 64L * u).Ptr(b.Arena + 266_240 + 128L * u).Int(u * 1).Int(128));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            ops.Node(3); ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240 + 0L * u).Ptr(b.Arena + 266_240 + 64L * u).Ptr(b.Arena + 266_240 + 128L * u).Int(u * 1).Int(128));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
             // head.last_layer
-            ops.Launch(CudaKernel.dino_weight_norm_bf16, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 0).Ptr(b.Arena + 262_144).Int(4096).Int(128));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 4096, 128, b.Arena + 266_240 + 64L * u, 128, false, b.Arena + 0, 128, true, b.Output, 4096, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+            ops.Node(4); ops.Launch(CudaKernel.dino_weight_norm_bf16, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 0).Ptr(b.Arena + 262_144).Int(4096).Int(128));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 4096, 128, b.Arena + 266_240 + 64L * u, 128, false, b.Arena + 0, 128, true, b.Output, 4096, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
         }
 
-        /// <summary>Head: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 3_162_112 + 5_376 bytes per unit.</summary>
+        /// <summary>Head: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 2_113_536 + 5_376 bytes per unit.</summary>
         public static void HeadForwardCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
             int u = b.Units;
-            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(128L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 790_528 + 0L * u).Long(128L * u));  // features.bf16 <- bf16(features)
+            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(128L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 528_384 + 0L * u).Long(128L * u));  // features.bf16 <- bf16(features)
             // head.mlp.0
             {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 790_528 + 0L * u, 128, false, b.ParametersBf16 + 401_024, 128, true, b.Arena + 790_528 + 64L * u, 512, 0f, b.ParametersBf16 + 433_792);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 64L * u).Ptr(b.Arena + 790_528 + 320L * u).Long((long)u * 1 * 512));
+                ops.Node(0);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 528_384 + 0L * u, 128, false, b.ParametersBf16 + 401_024, 128, true, b.Arena + 528_384 + 64L * u, 512, 0f, b.ParametersBf16 + 433_792);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 64L * u).Ptr(b.Arena + 528_384 + 320L * u).Long((long)u * 1 * 512));
             }
             // head.mlp.2
             {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 790_528 + 320L * u, 512, false, b.ParametersBf16 + 434_048, 512, true, b.Arena + 790_528 + 576L * u, 512, 0f, b.ParametersBf16 + 565_120);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 576L * u).Ptr(b.Arena + 790_528 + 832L * u).Long((long)u * 1 * 512));
+                ops.Node(1);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 528_384 + 320L * u, 512, false, b.ParametersBf16 + 434_048, 512, true, b.Arena + 528_384 + 576L * u, 512, 0f, b.ParametersBf16 + 565_120);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 576L * u).Ptr(b.Arena + 528_384 + 832L * u).Long((long)u * 1 * 512));
             }
             // head.mlp.4
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 512, b.Arena + 790_528 + 832L * u, 512, false, b.ParametersBf16 + 565_376, 512, true, b.Arena + 790_528 + 320L * u, 128, 0f, b.ParametersBf16 + 598_144);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            ops.Node(2); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 512, b.Arena + 528_384 + 832L * u, 512, false, b.ParametersBf16 + 565_376, 512, true, b.Arena + 528_384 + 320L * u, 128, 0f, b.ParametersBf16 + 598_144);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 320L * u).Ptr(b.Arena + 790_528 + 384L * u).Ptr(b.Arena + 790_528 + 448L * u).Int(u * 1).Int(128));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            ops.Node(3); ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 320L * u).Ptr(b.Arena + 528_384 + 384L * u).Ptr(b.Arena + 528_384 + 448L * u).Int(u * 1).Int(128));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
             // head.last_layer
-            ops.Launch(CudaKernel.dino_weight_norm_bf16, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 0).Ptr(b.Arena + 262_144).Int(4096).Int(128));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 4096, 128, b.Arena + 790_528 + 384L * u, 128, false, b.Arena + 0, 128, true, b.Output, 4096, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+            ops.Node(4); ops.Launch(CudaKernel.dino_weight_norm_bf16, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 0).Ptr(b.Arena + 524_288).Int(4096).Int(128));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 4096, 128, b.Arena + 528_384 + 384L * u, 128, false, b.Arena + 0, 128, true, b.Output, 4096, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
         }
 
         /// <summary>Head: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient (bf16, from dino_loss_student_bf16), accumulates into the fp32 b.Gradients, writes the fp32 b.InputGradient.</summary>
@@ -1884,45 +1960,44 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // head.last_layer
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 4096, b.OutputGradient, 4096, false, b.Arena + 0, 128, false, b.Arena + 790_528 + 464L * u, 128, 0f, default);  // grad.head.normalized <- MatMulInputGrad(grad.logits, head.last_layer.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 4096, 128, u * 1, b.OutputGradient, 4096, true, b.Arena + 790_528 + 384L * u, 128, false, b.Arena + 266_240, 128, 0f, default);  // grad.head.last_layer.weight <- MatMulWeightGrad(grad.logits, head.normalized)
-            ops.Launch(CudaKernel.dino_weight_norm_grad, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 266_240).Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 262_144).Ptr(default).Ptr(b.Gradients + 1_200_512).Int(4096).Int(128));  // grad.head.last_layer.weight_v <- WeightNormGrad(grad.head.last_layer.weight, head.last_layer.weight_g, head.last_layer.weight_v, head.last_layer.v_norms)
+            ops.Node(6); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 128, 4096, b.OutputGradient, 4096, false, b.Arena + 0, 128, false, b.Arena + 528_384 + 464L * u, 128, 0f, default);  // grad.head.normalized <- MatMulInputGrad(grad.logits, head.last_layer.weight)
+            ops.Node(7); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 4096, 128, u * 1, b.OutputGradient, 4096, true, b.Arena + 528_384 + 384L * u, 128, false, b.Arena + 0, 128, 0f, default);  // grad.head.last_layer.weight <- MatMulWeightGrad(grad.logits, head.normalized)
+            ops.Node(8); ops.Launch(CudaKernel.dino_weight_norm_grad, 512, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Parameters + 1_196_416).Ptr(b.Parameters + 1_200_512).Ptr(b.Arena + 524_288).Ptr(default).Ptr(b.Gradients + 1_200_512).Int(4096).Int(128));  // grad.head.last_layer.weight_v <- WeightNormGrad(grad.head.last_layer.weight, head.last_layer.weight_g, head.last_layer.weight_v, head.last_layer.v_norms)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_grad_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 464L * u).Ptr(b.Arena + 790_528 + 320L * u).Ptr(b.Arena + 790_528 + 448L * u).Ptr(b.Arena + 790_528 + 384L * u).Int(u * 1).Int(128));  // grad.head.mlp.4.out <- L2NormalizeGrad(grad.head.normalized, head.mlp.4.out, head.norms)
+            ops.Node(9); ops.Launch(CudaKernel.dino_l2_normalize_grad_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 464L * u).Ptr(b.Arena + 528_384 + 320L * u).Ptr(b.Arena + 528_384 + 448L * u).Ptr(b.Arena + 528_384 + 384L * u).Int(u * 1).Int(128));  // grad.head.mlp.4.out <- L2NormalizeGrad(grad.head.normalized, head.mlp.4.out, head.norms)
             // head.mlp.4
             {  // grad.head.mlp.2.out <- LinearInputGradGelu(grad.head.mlp.4.out, head.mlp.4.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 790_528 + 384L * u, 128, false, b.ParametersBf16 + 565_376, 512, false, b.Arena + 790_528 + 832L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 832L * u).Ptr(b.Arena + 790_528 + 576L * u).Ptr(b.Arena + 790_528 + 832L * u).Long((long)u * 1 * 512));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 128, b.Arena + 528_384 + 384L * u, 128, false, b.ParametersBf16 + 565_376, 512, false, b.Arena + 528_384 + 1_088L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 1_088L * u).Ptr(b.Arena + 528_384 + 576L * u).Ptr(b.Arena + 528_384 + 1_088L * u).Ptr(b.Arena + 528_384 + 832L * u).Long((long)u * 1 * 512));
             }
-            {  // grad.head.mlp.4.weight <- LinearWeightGrad(grad.head.mlp.4.out, head.mlp.3.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(512L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 576L * u).Ptr(b.Arena + 790_528 + 1_088L * u).Long(512L * u));  // head.mlp.3.act.recomputed <- GELU(head.mlp.2.out)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 1, b.Arena + 790_528 + 384L * u, 128, true, b.Arena + 790_528 + 1_088L * u, 512, false, b.Gradients + 1_130_752, 512, 1f, default);
-            }
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 128, 512, u * 1, b.Arena + 528_384 + 384L * u, 128, true, b.Arena + 528_384 + 832L * u, 512, false, b.Gradients + 1_130_752, 512, 1f, default);  // grad.head.mlp.4.weight <- LinearWeightGrad(grad.head.mlp.4.out, head.mlp.3.act)
             {  // grad.head.mlp.4.bias <- BiasGrad(grad.head.mlp.4.out)
+                ops.Node(12);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 384L * u).Int(u * 1).Int(128));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 4, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 384L * u).Int(u * 1).Int(128));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(128).Ptr(b.Gradients + 1_196_288).Ptr(default));
             }
             // head.mlp.2
             {  // grad.head.mlp.0.out <- LinearInputGradGelu(grad.head.mlp.2.out, head.mlp.2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 790_528 + 832L * u, 512, false, b.ParametersBf16 + 434_048, 512, false, b.Arena + 790_528 + 320L * u, 512, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 320L * u).Ptr(b.Arena + 790_528 + 64L * u).Ptr(b.Arena + 790_528 + 320L * u).Long((long)u * 1 * 512));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 512, 512, b.Arena + 528_384 + 1_088L * u, 512, false, b.ParametersBf16 + 434_048, 512, false, b.Arena + 528_384 + 576L * u, 512, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 1 * 512 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 576L * u).Ptr(b.Arena + 528_384 + 64L * u).Ptr(b.Arena + 528_384 + 576L * u).Ptr(b.Arena + 528_384 + 320L * u).Long((long)u * 1 * 512));
             }
-            {  // grad.head.mlp.2.weight <- LinearWeightGrad(grad.head.mlp.2.out, head.mlp.1.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(512L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 64L * u).Ptr(b.Arena + 790_528 + 576L * u).Long(512L * u));  // head.mlp.1.act.recomputed <- GELU(head.mlp.0.out)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 512, u * 1, b.Arena + 790_528 + 832L * u, 512, true, b.Arena + 790_528 + 576L * u, 512, false, b.Gradients + 868_096, 512, 1f, default);
-            }
+            ops.Node(14); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 512, u * 1, b.Arena + 528_384 + 1_088L * u, 512, true, b.Arena + 528_384 + 320L * u, 512, false, b.Gradients + 868_096, 512, 1f, default);  // grad.head.mlp.2.weight <- LinearWeightGrad(grad.head.mlp.2.out, head.mlp.1.act)
             {  // grad.head.mlp.2.bias <- BiasGrad(grad.head.mlp.2.out)
+                ops.Node(15);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 832L * u).Int(u * 1).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 1_088L * u).Int(u * 1).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 1_130_240).Ptr(default));
             }
             // head.mlp.0
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 128, 512, b.Arena + 790_528 + 320L * u, 512, false, b.ParametersBf16 + 401_024, 128, false, b.InputGradient, 128, 0f, default);  // grad.features <- LinearInputGrad(grad.head.mlp.0.out, head.mlp.0.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 1, b.Arena + 790_528 + 320L * u, 512, true, b.Arena + 790_528 + 0L * u, 128, false, b.Gradients + 802_048, 128, 1f, default);  // grad.head.mlp.0.weight <- LinearWeightGrad(grad.head.mlp.0.out, features)
+            ops.Node(16); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 128, 512, b.Arena + 528_384 + 576L * u, 512, false, b.ParametersBf16 + 401_024, 128, false, b.InputGradient, 128, 0f, default);  // grad.features <- LinearInputGrad(grad.head.mlp.0.out, head.mlp.0.weight)
+            ops.Node(17); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 512, 128, u * 1, b.Arena + 528_384 + 576L * u, 512, true, b.Arena + 528_384 + 0L * u, 128, false, b.Gradients + 802_048, 128, 1f, default);  // grad.head.mlp.0.weight <- LinearWeightGrad(grad.head.mlp.0.out, features)
             {  // grad.head.mlp.0.bias <- BiasGrad(grad.head.mlp.0.out)
+                ops.Node(18);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 790_528 + 320L * u).Int(u * 1).Int(512));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 16, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 528_384 + 576L * u).Int(u * 1).Int(512));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(512).Ptr(b.Gradients + 867_584).Ptr(default));
             }
         }
@@ -3204,8 +3279,12 @@ namespace DinoCompiled.Models
 
         // dpre = bf16(dy gelu'(pre)) for a bf16 dy (a GEMM's bf16 output, or the unfused GeluGrad) and the bf16 pre-activation:
         // the LinearInputGradGelu epilogue. dy and dpre may be one buffer (each thread reads its elements before writing them).
+        // With RECOMPUTE it also writes act = bf16(gelu(pre)), bit for bit dino_gelu_bf16's output: the GELU output fc2's
+        // weight gradient reads, recomputed in the same pass instead of kept from the forward (act must not alias pre).
         // Grid-stride over groups of four with a scalar tail.
-        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+        template <bool RECOMPUTE>
+        __device__ __forceinline__ void gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+            unsigned short* __restrict__ act, long long count)
         {
             const long long n4 = count / 4;
             for (long long i = global_id(); i < n4; i += grid_stride())
@@ -3213,9 +3292,19 @@ namespace DinoCompiled.Models
                 const float4 g = dino_load_bf16x4(dy + 4 * i);
                 const float4 p = dino_load_bf16x4(pre + 4 * i);
                 dino_store_bf16x4(dpre + 4 * i, make_float4(g.x * gelu_grad_f(p.x), g.y * gelu_grad_f(p.y), g.z * gelu_grad_f(p.z), g.w * gelu_grad_f(p.w)));
+                if (RECOMPUTE) dino_store_bf16x4(act + 4 * i, make_float4(gelu_f(p.x), gelu_f(p.y), gelu_f(p.z), gelu_f(p.w)));
             }
             for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride())
-                dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(dino_bf16_to_f32(pre[i])));
+            {
+                const float p = dino_bf16_to_f32(pre[i]);
+                dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(p));
+                if (RECOMPUTE) act[i] = dino_f32_to_bf16(gelu_f(p));
+            }
+        }
+
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+        {
+            gelu_grad_bf16<false>(dy, pre, dpre, nullptr, count);
         }
 
         // dino_gelu_grad_bf16 for a GEMM that wrote its fp32 result dy: dpre = bf16(dy gelu'(pre)), one rounding only.
@@ -3272,9 +3361,13 @@ namespace DinoCompiled.Models
 
         // dino_layernorm_grad reading the bf16 dy (the input gradient of the GEMM after the norm) with the fp32 x, mean and
         // rstd; dx (+)= into the fp32 residual-stream gradient; dgamma/dbeta partials per chunk into dino_scratch for
-        // dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel.
-        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
-            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+        // dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel. With SCALE it also
+        // writes branch = bf16(s[row / rowsPerScale] dx) from the dx it stores (s = 1 when scales is null): the drop-path branch
+        // gradient of the block below, bit for bit dino_scale_rows_bf16 on this kernel's output, in the same pass.
+        template <bool SCALE>
+        __device__ __forceinline__ void layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ gamma,
+            const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate, const float* __restrict__ scales,
+            int rowsPerScale, unsigned short* __restrict__ branch)
         {
             constexpr int PL = (DINO_D + 31) / 32;
             __shared__ float partial[2 * DINO_D];
@@ -3306,13 +3399,16 @@ namespace DinoCompiled.Models
                 s1 = warp_sum(s1) * (1.0f / DINO_D);
                 s2 = warp_sum(s2) * (1.0f / DINO_D);
                 float* dxr = dx + (long long)r * DINO_D;
+                const float sc = SCALE && scales != nullptr ? scales[r / rowsPerScale] : 1.f;
         #pragma unroll
                 for (int k = 0; k < PL; k++)
                 {
                     const int j = lane + 32 * k;
                     if (j >= DINO_D) continue;
                     const float v = rs * (dh[k] - s1 - xh[k] * s2);
-                    dxr[j] = accumulate ? dxr[j] + v : v;
+                    const float total = accumulate ? dxr[j] + v : v;
+                    dxr[j] = total;
+                    if (SCALE) branch[(long long)r * DINO_D + j] = dino_f32_to_bf16(sc * total);
                 }
             }
             for (int w = 0; w < 8; w++)
@@ -3331,6 +3427,12 @@ namespace DinoCompiled.Models
                 __syncthreads();
             }
             for (int j = threadIdx.x; j < 2 * DINO_D; j += blockDim.x) dino_scratch[(long long)blockIdx.x * 2 * DINO_D + j] = partial[j];
+        }
+
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+        {
+            layernorm_grad_bf16<false>(dy, x, gamma, mean, rstd, dx, rows, accumulate, nullptr, 1, nullptr);
         }
 
         // dino_assemble_tokens_grad writing the patch-token gradient in bf16 (the patch-embedding weight gradient's operand);
@@ -3377,6 +3479,22 @@ namespace DinoCompiled.Models
                 for (int j = lane; j < dim; j += 32) dxr[j] = dino_f32_to_bf16(dino_bf16_to_f32(dyr[j]) * 1e12f);
         }
 
+        // ---- fused bf16 backward kernels (the schedule's fusions beyond the CPU's, docs/BF16.md) ----------------------
+
+        // LayerNormGrad then the ScaleRows that reads its output (the branch gradient of the block below), in one pass.
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_scale_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate,
+            const float* __restrict__ scales, int rowsPerScale, unsigned short* __restrict__ branch)
+        {
+            layernorm_grad_bf16<true>(dy, x, gamma, mean, rstd, dx, rows, accumulate, scales, rowsPerScale, branch);
+        }
+
+        // LinearInputGradGelu's epilogue and the GELU recomputation for fc2's weight gradient, in one pass over pre.
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_recompute_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+            unsigned short* __restrict__ act, long long count)
+        {
+            gelu_grad_bf16<true>(dy, pre, dpre, act, count);
+        }
         // ---- training-step kernels with bf16 copies ---------------------------------------------------------------------
 
         // dino_loss_student writing dStudent in bf16 (the operand of the head's last-layer gradient GEMMs). The exponentials are

@@ -9,658 +9,586 @@ namespace DinoCompiled.Models
     {
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.GpuPlans"/>
         public static global::System.Collections.Immutable.ImmutableArray<global::DinoCompiled.Cuda.GpuSegmentPlan> GpuPlans { get; } = global::System.Collections.Immutable.ImmutableArray.Create(
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone224", 224, 0, 27_532_800, 0, 1_664_256,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone224", 224, 0, 27_532_800, 0, 2_118_144,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_204_224, 903_168, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 115_605_504, 0, 602_112, 590_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 605_184, 603_648, 152_064),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.4", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.4", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.4", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.5", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.5", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.5", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.6", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.6", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.6", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.7", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.7", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.7", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.8", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.8", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.8", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.9", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.9", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.9", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.10", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.10", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.10", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.11", true, 174_292_992, 0, 605_184, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.11", true, 59_610_624, 0, 609_912, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 58_097_664, 0, 756_480, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 608_336, 455_464, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.11", true, 232_390_656, 0, 1_361_664, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 232_390_656, 0, 1_210_368, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 3_072, 304_128, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 3_088, 3_080, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 3_072, 4_616, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 605_184, 304_128, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.11", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.11", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.11", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.10", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.10", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.10", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.10", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.10", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.9", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.9", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.9", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.9", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.9", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.8", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.8", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.8", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.8", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.8", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.7", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.7", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.7", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.7", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.7", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.6", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.6", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.6", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.6", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.6", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.5", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.5", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.5", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.5", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.5", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.4", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.4", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.4", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.4", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.4", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 232_390_656, 0, 1_361_664, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 2_420_736, 1_210_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 232_390_656, 0, 756_480, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 232_390_656, 0, 756_480, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 605_184, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 605_184, 453_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 58_097_664, 0, 302_592, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 58_097_664, 0, 302_592, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 151_296, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 149_026_560, 0, 1_219_824, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 174_292_992, 0, 605_184, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 174_292_992, 0, 605_184, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 453_888, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 605_184, 1_060_648, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 602_112, 453_120, 608_256),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 115_605_504, 0, 451_584, 2_359_296),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 150_528, 3_072)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 1_204_224, 903_168, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 115_605_504, 0, 602_112, 590_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 605_184, 603_648, 152_064, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.4", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.4", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.4", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.5", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.5", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.5", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.6", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.6", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.6", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.7", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.7", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.7", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.8", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.8", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.8", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.9", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.9", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.9", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.10", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.10", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.10", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.11", true, 174_292_992, 0, 605_184, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.11", true, 59_610_624, 0, 609_912, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 58_097_664, 0, 1_059_072, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 608_336, 455_464, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.11", true, 232_390_656, 0, 1_966_848, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 232_390_656, 0, 1_512_960, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 3_072, 304_128, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 3_088, 3_080, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 3_072, 4_616, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 605_184, 304_128, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 605_184, 453_888, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.11", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.11", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.10", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.10", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.9", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.9", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.8", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.8", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.7", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.7", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.6", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.6", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.5", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.5", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.4", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.4", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 232_390_656, 0, 3_177_216, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 232_390_656, 0, 756_480, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 232_390_656, 0, 756_480, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 605_184, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 605_184, 1_211_944, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 58_097_664, 0, 302_592, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 58_097_664, 0, 302_592, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 151_296, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 149_026_560, 0, 1_219_824, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 174_292_992, 0, 605_184, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 174_292_992, 0, 605_184, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 453_888, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 605_184, 1_060_648, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 602_112, 453_120, 608_256, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 115_605_504, 0, 451_584, 2_359_296, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 150_528, 3_072, 2)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone96", 96, 55_296, 5_168_640, 55_296, 312_576,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Backbone96", 96, 55_296, 5_168_640, 55_296, 397_824,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 221_184, 165_888, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 21_233_664, 0, 110_592, 590_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 205_824),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 113_664, 112_128, 56_832),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.4", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.4", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.4", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.5", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.5", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.5", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.6", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.6", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.6", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.7", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.7", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.7", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.8", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.8", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.8", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.9", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.9", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.9", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.10", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.10", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.10", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.11", true, 32_735_232, 0, 113_664, 887_040),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.11", true, 2_102_784, 0, 114_552, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 10_911_744, 0, 142_080, 295_680),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 114_256, 85_544, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.11", true, 43_646_976, 0, 255_744, 1_182_720),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 43_646_976, 0, 227_328, 1_180_416),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 3_072, 58_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 3_088, 3_080, 1_536),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 3_072, 4_616, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 113_664, 58_368, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.11", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.11", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.11", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.10", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.10", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.10", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.10", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.10", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.9", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.9", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.9", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.9", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.9", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.8", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.8", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.8", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.8", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.8", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.7", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.7", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.7", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.7", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.7", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.6", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.6", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.6", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.6", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.6", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.5", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.5", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.5", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.5", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.5", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.4", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.4", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.4", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.4", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.4", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.3", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.3", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.2", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.2", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.1", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.1", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 43_646_976, 0, 255_744, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "blocks.0", false, 0, 454_656, 227_328, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 43_646_976, 0, 142_080, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 43_646_976, 0, 142_080, 4_718_592),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 113_664, 12_288),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.0", false, 0, 113_664, 85_248, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 10_911_744, 0, 56_832, 294_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 10_911_744, 0, 56_832, 1_179_648),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 28_416, 3_072),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 5_256_960, 0, 229_104, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 32_735_232, 0, 113_664, 884_736),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 32_735_232, 0, 113_664, 3_538_944),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 85_248, 9_216),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 113_664, 199_208, 6_912),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Clear", "tokens", false, 0, 0, 0, 55_296),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 110_592, 84_480, 61_440),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositionsGrad", "pos_embed", false, 0, 0, 0, 657_408),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 21_233_664, 0, 82_944, 2_359_296),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 27_648, 3_072)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Im2Col", "patch_embed", true, 0, 221_184, 165_888, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "patch_embed", true, 21_233_664, 0, 110_592, 590_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositions", "pos_embed", true, 0, 0, 0, 205_824, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokens", "tokens", true, 0, 113_664, 112_128, 56_832, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.0", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.0", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.0", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.0", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.0", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.1", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.1", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.1", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.1", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.1", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.2", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.2", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.2", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.2", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.2", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.3", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.3", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.3", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.3", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.3", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.4", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.4", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.4", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.4", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.4", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.5", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.5", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.5", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.5", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.5", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.6", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.6", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.6", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.6", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.6", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.7", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.7", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.7", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.7", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.7", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.8", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.8", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.8", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.8", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.8", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.9", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.9", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.9", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.9", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.9", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.10", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.10", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.10", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.10", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.10", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "blocks.11", true, 32_735_232, 0, 113_664, 887_040, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Attention", "blocks.11", true, 2_102_784, 0, 114_552, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 10_911_744, 0, 198_912, 295_680, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "blocks.11", true, 0, 114_256, 85_544, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "blocks.11", true, 43_646_976, 0, 369_408, 1_182_720, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearResidual", "blocks.11", true, 43_646_976, 0, 284_160, 1_180_416, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("GatherClass", "norm", true, 0, 3_072, 58_368, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNorm", "norm", true, 0, 3_088, 3_080, 1_536, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "norm", false, 0, 3_072, 4_616, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScatterClass", "norm", false, 0, 113_664, 58_368, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ScaleRows", "blocks.11", false, 0, 113_664, 85_248, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.11", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.11", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.11", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.11", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.11", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.11", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.10", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.10", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.10", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.10", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.10", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.10", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.9", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.9", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.9", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.9", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.9", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.9", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.8", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.8", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.8", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.8", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.8", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.8", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.7", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.7", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.7", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.7", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.7", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.7", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.6", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.6", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.6", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.6", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.6", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.6", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.5", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.5", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.5", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.5", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.5", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.5", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.4", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.4", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.4", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.4", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.4", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.4", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.3", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.3", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.3", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.3", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.3", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.3", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.2", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.2", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.2", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.2", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.2", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.2", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.1", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.1", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.1", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.1", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.1", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.1", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "blocks.0", false, 43_646_976, 0, 596_736, 1_179_648, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 43_646_976, 0, 142_080, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 43_646_976, 0, 142_080, 4_718_592, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 113_664, 12_288, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 113_664, 227_624, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 10_911_744, 0, 56_832, 294_912, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 10_911_744, 0, 56_832, 1_179_648, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 28_416, 3_072, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AttentionGrad", "blocks.0", false, 5_256_960, 0, 229_104, 0, 3),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "blocks.0", false, 32_735_232, 0, 113_664, 884_736, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "blocks.0", false, 32_735_232, 0, 113_664, 3_538_944, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "blocks.0", false, 0, 0, 85_248, 9_216, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LayerNormGrad", "blocks.0", false, 0, 113_664, 199_208, 6_912, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Clear", "tokens", false, 0, 0, 0, 55_296, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("AssembleTokensGrad", "tokens", false, 0, 110_592, 84_480, 61_440, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("ResizePositionsGrad", "pos_embed", false, 0, 0, 0, 657_408, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "patch_embed", false, 21_233_664, 0, 82_944, 2_359_296, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "patch_embed", false, 0, 0, 27_648, 3_072, 2)))
             ,
-            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 100_925_440, 21_248, 33_816_576, 13_056,
+            new global::DinoCompiled.Cuda.GpuSegmentPlan("Head", 0, 67_371_008, 21_248, 33_816_576, 13_056,
                 global::System.Collections.Immutable.ImmutableArray.Create(
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 1_572_864, 0, 9_728, 1_576_960),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 8_388_608, 0, 12_288, 8_392_704),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 1_048_576, 0, 4_608, 1_049_088),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 2_056, 1_028, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 67_502_080),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 33_554_432, 0, 262_656, 33_554_432),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 33_554_432, 0, 131_584, 33_554_432),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 33_554_432, 0, 131_584, 67_108_864),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 235_274_240),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 2_048, 1_540, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 1_048_576, 0, 8_704, 1_048_576),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.2", false, 0, 16_384, 8_192, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.4", false, 1_048_576, 0, 4_608, 4_194_304),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.4", false, 0, 0, 512, 2_048),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.2", false, 8_388_608, 0, 12_288, 8_388_608),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("GeluRecompute", "head.mlp.0", false, 0, 16_384, 8_192, 0),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.2", false, 8_388_608, 0, 8_192, 33_554_432),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.2", false, 0, 0, 4_096, 16_384),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "head.mlp.0", false, 1_572_864, 0, 5_632, 1_572_864),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.0", false, 1_572_864, 0, 5_632, 6_291_456),
-                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.0", false, 0, 0, 4_096, 16_384)))
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.0", true, 1_572_864, 0, 13_824, 1_576_960, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearGelu", "head.mlp.2", true, 8_388_608, 0, 16_384, 8_392_704, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("Linear", "head.mlp.4", true, 1_048_576, 0, 4_608, 1_049_088, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2Normalize", "head", true, 0, 2_056, 1_028, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNorm", "head.last_layer", true, 0, 0, 0, 67_502_080, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMul", "head.last_layer", true, 33_554_432, 0, 262_656, 33_554_432, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulInputGrad", "head.last_layer", false, 33_554_432, 0, 131_584, 33_554_432, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("MatMulWeightGrad", "head.last_layer", false, 33_554_432, 0, 131_584, 67_108_864, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("WeightNormGrad", "head.last_layer", false, 0, 0, 0, 235_274_240, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("L2NormalizeGrad", "head", false, 0, 2_048, 1_540, 0, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.4", false, 1_048_576, 0, 20_992, 1_048_576, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.4", false, 1_048_576, 0, 4_608, 4_194_304, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.4", false, 0, 0, 512, 2_048, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGradGelu", "head.mlp.2", false, 8_388_608, 0, 24_576, 8_388_608, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.2", false, 8_388_608, 0, 8_192, 33_554_432, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.2", false, 0, 0, 4_096, 16_384, 2),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearInputGrad", "head.mlp.0", false, 1_572_864, 0, 5_632, 1_572_864, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("LinearWeightGrad", "head.mlp.0", false, 1_572_864, 0, 5_632, 6_291_456, 1),
+                    new global::DinoCompiled.Cuda.GpuNodeCost("BiasGrad", "head.mlp.0", false, 0, 0, 4_096, 16_384, 2)))
         );
 
         /// <inheritdoc cref="global::DinoCompiled.Cuda.ICudaDinoModel.Bf16TrainingUnsupported"/>
@@ -727,6 +655,8 @@ namespace DinoCompiled.Models
             "dino_layernorm_grad_bf16",
             "dino_assemble_tokens_grad_bf16",
             "dino_l2_normalize_grad_bf16",
+            "dino_layernorm_grad_scale_bf16",
+            "dino_gelu_grad_recompute_bf16",
             "dino_loss_student_bf16",
             "dino_adamw_bf16",
             "dino_teacher_ema_bf16",
@@ -798,17 +728,19 @@ namespace DinoCompiled.Models
             public const int dino_layernorm_grad_bf16 = 52;
             public const int dino_assemble_tokens_grad_bf16 = 53;
             public const int dino_l2_normalize_grad_bf16 = 54;
-            public const int dino_loss_student_bf16 = 55;
-            public const int dino_adamw_bf16 = 56;
-            public const int dino_teacher_ema_bf16 = 57;
-            public const int dino_flash_attention_t197_d64 = 58;
-            public const int dino_flash_attention_delta_t197_d64 = 59;
-            public const int dino_flash_attention_grad_dkv_t197_d64 = 60;
-            public const int dino_flash_attention_grad_dq_t197_d64 = 61;
-            public const int dino_flash_attention_t37_d64 = 62;
-            public const int dino_flash_attention_delta_t37_d64 = 63;
-            public const int dino_flash_attention_grad_dkv_t37_d64 = 64;
-            public const int dino_flash_attention_grad_dq_t37_d64 = 65;
+            public const int dino_layernorm_grad_scale_bf16 = 55;
+            public const int dino_gelu_grad_recompute_bf16 = 56;
+            public const int dino_loss_student_bf16 = 57;
+            public const int dino_adamw_bf16 = 58;
+            public const int dino_teacher_ema_bf16 = 59;
+            public const int dino_flash_attention_t197_d64 = 60;
+            public const int dino_flash_attention_delta_t197_d64 = 61;
+            public const int dino_flash_attention_grad_dkv_t197_d64 = 62;
+            public const int dino_flash_attention_grad_dq_t197_d64 = 63;
+            public const int dino_flash_attention_t37_d64 = 64;
+            public const int dino_flash_attention_delta_t37_d64 = 65;
+            public const int dino_flash_attention_grad_dkv_t37_d64 = 66;
+            public const int dino_flash_attention_grad_dq_t37_d64 = 67;
         }
 
         /// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name="items"/> (at least 1, at most 16384).</summary>
@@ -1578,222 +1510,258 @@ namespace DinoCompiled.Models
             }
         }
 
-        /// <summary>Backbone224: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 0 + 1_664_256 bytes per unit.</summary>
+        /// <summary>Backbone224: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 0 + 2_118_144 bytes per unit.</summary>
         public static void Backbone224ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 150528), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(224));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 196, 384, 768, b.Arena + 0 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 0 + 75_264L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 150528), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(224));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 196, 384, 768, b.Arena + 0 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 0 + 75_264L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Parameters + 768).Ptr(b.Arena + 0 + 150_528L * u).Int(u).Int(196));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Parameters + 768).Ptr(b.Arena + 0 + 150_528L * u).Int(u).Int(196));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 0 + 226_176L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(3); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(4); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 0 + 226_176L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(5); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 963_072);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Drop(0)).Int(197).Int(u * 197).Int(384));
+                ops.Node(6);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 963_072).Ptr(b.Drop(0)).Int(197).Ptr(b.Arena + 0 + 226_176L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(7); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 777_024);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(8);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 0 + 37_824L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 301_824L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 2_145_408);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(1)).Int(197).Int(u * 197).Int(384));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 301_824L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 2_145_408).Ptr(b.Drop(1)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(10); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(12); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 2_737_536);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(2)).Int(197).Int(u * 197).Int(384));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 2_737_536).Ptr(b.Drop(2)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(14); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(15);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 3_919_872);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(3)).Int(197).Int(u * 197).Int(384));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 3_919_872).Ptr(b.Drop(3)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(17); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(18); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(19); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 4_512_000);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(4)).Int(197).Int(u * 197).Int(384));
+                ops.Node(20);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 4_512_000).Ptr(b.Drop(4)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(21); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(22);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 5_694_336);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(5)).Int(197).Int(u * 197).Int(384));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 5_694_336).Ptr(b.Drop(5)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(24); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(25); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(26); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 6_286_464);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(6)).Int(197).Int(u * 197).Int(384));
+                ops.Node(27);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 6_286_464).Ptr(b.Drop(6)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(28); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(29);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 7_468_800);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(7)).Int(197).Int(u * 197).Int(384));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 7_468_800).Ptr(b.Drop(7)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            ops.Node(31); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.Node(32); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Node(33); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
             {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 8_060_928);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(8)).Int(197).Int(u * 197).Int(384));
+                ops.Node(34);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 8_060_928).Ptr(b.Drop(8)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            ops.Node(35); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
             {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(36);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 9_243_264);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(9)).Int(197).Int(u * 197).Int(384));
+                ops.Node(37);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 9_243_264).Ptr(b.Drop(9)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            ops.Node(38); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.Node(39); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Node(40); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
             {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 9_835_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(10)).Int(197).Int(u * 197).Int(384));
+                ops.Node(41);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 9_835_392).Ptr(b.Drop(10)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            ops.Node(42); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
             {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(43);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 11_017_728);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(11)).Int(197).Int(u * 197).Int(384));
+                ops.Node(44);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 11_017_728).Ptr(b.Drop(11)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            ops.Node(45); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.Node(46); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Node(47); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
             {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 11_609_856);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(12)).Int(197).Int(u * 197).Int(384));
+                ops.Node(48);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 11_609_856).Ptr(b.Drop(12)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            ops.Node(49); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
             {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(50);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 12_792_192);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(13)).Int(197).Int(u * 197).Int(384));
+                ops.Node(51);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 12_792_192).Ptr(b.Drop(13)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            ops.Node(52); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.Node(53); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Node(54); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
             {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 13_384_320);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(14)).Int(197).Int(u * 197).Int(384));
+                ops.Node(55);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 13_384_320).Ptr(b.Drop(14)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            ops.Node(56); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
             {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(57);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 14_566_656);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(15)).Int(197).Int(u * 197).Int(384));
+                ops.Node(58);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 14_566_656).Ptr(b.Drop(15)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            ops.Node(59); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.Node(60); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Node(61); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
             {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 15_158_784);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(16)).Int(197).Int(u * 197).Int(384));
+                ops.Node(62);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 15_158_784).Ptr(b.Drop(16)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            ops.Node(63); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
             {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(64);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 16_341_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(17)).Int(197).Int(u * 197).Int(384));
+                ops.Node(65);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 16_341_120).Ptr(b.Drop(17)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            ops.Node(66); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.Node(67); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Node(68); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
             {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 16_933_248);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(18)).Int(197).Int(u * 197).Int(384));
+                ops.Node(69);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 16_933_248).Ptr(b.Drop(18)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            ops.Node(70); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
             {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(71);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 18_115_584);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(19)).Int(197).Int(u * 197).Int(384));
+                ops.Node(72);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 18_115_584).Ptr(b.Drop(19)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            ops.Node(73); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.Node(74); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Node(75); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
             {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 18_707_712);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(20)).Int(197).Int(u * 197).Int(384));
+                ops.Node(76);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 18_707_712).Ptr(b.Drop(20)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            ops.Node(77); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
             {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(78);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 19_890_048);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(21)).Int(197).Int(u * 197).Int(384));
+                ops.Node(79);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 19_890_048).Ptr(b.Drop(21)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // blocks.11
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 0 + 189_120L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 189_120L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            ops.Node(80); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.Node(81); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 0 + 113_472L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Node(82); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 226_944L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
             {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 0 + 37_824L * u, 384, 0f, b.Parameters + 20_482_176);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(default).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Drop(22)).Int(197).Int(u * 197).Int(384));
+                ops.Node(83);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 0 + 113_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Parameters + 20_482_176).Ptr(b.Drop(22)).Int(197).Ptr(b.Arena + 0 + 151_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 113_680L * u).Int(u * 197));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            ops.Node(84); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 38_032L * u).Int(u * 197));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
             {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 0 + 113_472L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 264_768L * u).Long((long)u * 197 * 1536));
+                ops.Node(85);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 0 + 226_944L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_944L * u).Ptr(b.Arena + 0 + 378_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 264_768L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 0 + 113_472L * u, 384, 0f, b.Parameters + 21_664_512);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(default).Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Drop(23)).Int(197).Int(u * 197).Int(384));
+                ops.Node(86);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 378_240L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 0 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 151_296L * u).Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 21_664_512).Ptr(b.Drop(23)).Int(197).Ptr(b.Arena + 0 + 37_824L * u).Int(u * 197).Int(384));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 113_472L * u).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(197));  // norm.cls <- GatherClass(blocks.11.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 0 + 384L * u).Ptr(b.Arena + 0 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(87); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 37_824L * u).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(197));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Node(88); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 0 + 384L * u).Ptr(b.Arena + 0 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone224: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 0 + 27_532_800 bytes per unit.</summary>
@@ -1801,217 +1769,253 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 150528), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(224));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 196, 384, 768, b.Arena + 0 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 0 + 75_264L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 150528), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 0 + 0L * u).Int(u).Int(224));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 196, 384, 768, b.Arena + 0 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 0 + 75_264L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Parameters + 768).Ptr(b.Arena + 0 + 150_528L * u).Int(u).Int(196));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Parameters + 768).Ptr(b.Arena + 0 + 150_528L * u).Int(u).Int(196));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Arena + 0 + 113_088L * u).Ptr(b.Arena + 0 + 113_296L * u).Int(u * 197));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 75_264L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 0 + 226_176L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 339_648L * u).Ptr(b.Arena + 0 + 113_504L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(3); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Arena + 0 + 113_088L * u).Ptr(b.Arena + 0 + 113_296L * u).Int(u * 197));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(4); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 75_264L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 0 + 226_176L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(5); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 339_648L * u).Ptr(b.Arena + 0 + 113_504L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 339_648L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 0 + 377_472L * u, 384, 0f, b.Parameters + 963_072);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 377_472L * u).Ptr(default).Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Drop(0)).Int(197).Int(u * 197).Int(384));
+                ops.Node(6);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 339_648L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 0 + 377_472L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Arena + 0 + 377_472L * u).Ptr(b.Parameters + 963_072).Ptr(b.Drop(0)).Int(197).Ptr(b.Arena + 0 + 415_296L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 377_472L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 0 + 453_120L * u).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 114_896L * u).Int(u * 197));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(7); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 0 + 377_472L * u).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 114_896L * u).Int(u * 197));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 453_120L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 0 + 490_944L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Node(8);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 377_472L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 0 + 490_944L * u, 1536, 0f, b.ParametersBf16 + 777_024);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 642_240L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 642_240L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 0 + 793_536L * u, 384, 0f, b.Parameters + 2_145_408);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 793_536L * u).Ptr(default).Ptr(b.Arena + 0 + 377_472L * u).Ptr(b.Drop(1)).Int(197).Int(u * 197).Int(384));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 642_240L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 0 + 793_536L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Parameters + 2_145_408).Ptr(b.Drop(1)).Int(197).Ptr(b.Arena + 0 + 831_360L * u).Int(u * 197).Int(384));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 0 + 642_240L * u).Ptr(b.Arena + 0 + 115_104L * u).Ptr(b.Arena + 0 + 115_312L * u).Int(u * 197));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 642_240L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 0 + 680_064L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 869_184L * u).Ptr(b.Arena + 0 + 115_520L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(10); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 831_360L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 0 + 642_240L * u).Ptr(b.Arena + 0 + 115_104L * u).Ptr(b.Arena + 0 + 115_312L * u).Int(u * 197));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 642_240L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 0 + 680_064L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(12); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Arena + 0 + 115_520L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 869_184L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 0 + 907_008L * u, 384, 0f, b.Parameters + 2_737_536);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 907_008L * u).Ptr(default).Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Drop(2)).Int(197).Int(u * 197).Int(384));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 793_536L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 0 + 907_008L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 831_360L * u).Ptr(b.Arena + 0 + 907_008L * u).Ptr(b.Parameters + 2_737_536).Ptr(b.Drop(2)).Int(197).Ptr(b.Arena + 0 + 944_832L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 907_008L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 0 + 982_656L * u).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 116_912L * u).Int(u * 197));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(14); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 0 + 907_008L * u).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 116_912L * u).Int(u * 197));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 982_656L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 0 + 1_020_480L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Node(15);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 907_008L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 0 + 1_020_480L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 1_171_776L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 1_171_776L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 0 + 1_323_072L * u, 384, 0f, b.Parameters + 3_919_872);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(default).Ptr(b.Arena + 0 + 907_008L * u).Ptr(b.Drop(3)).Int(197).Int(u * 197).Int(384));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_171_776L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 0 + 1_323_072L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Parameters + 3_919_872).Ptr(b.Drop(3)).Int(197).Ptr(b.Arena + 0 + 1_360_896L * u).Int(u * 197).Int(384));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 0 + 1_171_776L * u).Ptr(b.Arena + 0 + 117_120L * u).Ptr(b.Arena + 0 + 117_328L * u).Int(u * 197));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 1_171_776L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 0 + 1_209_600L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_398_720L * u).Ptr(b.Arena + 0 + 117_536L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(17); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_360_896L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 0 + 1_171_776L * u).Ptr(b.Arena + 0 + 117_120L * u).Ptr(b.Arena + 0 + 117_328L * u).Int(u * 197));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(18); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 1_171_776L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 0 + 1_209_600L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(19); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Arena + 0 + 117_536L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 1_398_720L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 0 + 1_436_544L * u, 384, 0f, b.Parameters + 4_512_000);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(default).Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Drop(4)).Int(197).Int(u * 197).Int(384));
+                ops.Node(20);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_323_072L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 0 + 1_436_544L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_360_896L * u).Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(b.Parameters + 4_512_000).Ptr(b.Drop(4)).Int(197).Ptr(b.Arena + 0 + 1_474_368L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 0 + 1_512_192L * u).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 118_928L * u).Int(u * 197));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(21); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 118_928L * u).Int(u * 197));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_512_192L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 0 + 1_550_016L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Node(22);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_436_544L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 0 + 1_550_016L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_701_312L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 1_701_312L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 0 + 1_852_608L * u, 384, 0f, b.Parameters + 5_694_336);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(default).Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(b.Drop(5)).Int(197).Int(u * 197).Int(384));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_701_312L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 0 + 1_852_608L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Parameters + 5_694_336).Ptr(b.Drop(5)).Int(197).Ptr(b.Arena + 0 + 1_890_432L * u).Int(u * 197).Int(384));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 0 + 1_701_312L * u).Ptr(b.Arena + 0 + 119_136L * u).Ptr(b.Arena + 0 + 119_344L * u).Int(u * 197));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 1_701_312L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 0 + 1_739_136L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 1_928_256L * u).Ptr(b.Arena + 0 + 119_552L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(24); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_890_432L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 0 + 1_701_312L * u).Ptr(b.Arena + 0 + 119_136L * u).Ptr(b.Arena + 0 + 119_344L * u).Int(u * 197));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(25); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 1_701_312L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 0 + 1_739_136L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(26); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Arena + 0 + 119_552L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 1_928_256L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 0 + 1_966_080L * u, 384, 0f, b.Parameters + 6_286_464);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(default).Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Drop(6)).Int(197).Int(u * 197).Int(384));
+                ops.Node(27);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_852_608L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 0 + 1_966_080L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_890_432L * u).Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(b.Parameters + 6_286_464).Ptr(b.Drop(6)).Int(197).Ptr(b.Arena + 0 + 2_003_904L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 0 + 2_041_728L * u).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 120_944L * u).Int(u * 197));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(28); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 120_944L * u).Int(u * 197));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_041_728L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 0 + 2_079_552L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Node(29);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_966_080L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 0 + 2_079_552L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 2_230_848L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 2_230_848L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 0 + 2_382_144L * u, 384, 0f, b.Parameters + 7_468_800);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(default).Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(b.Drop(7)).Int(197).Int(u * 197).Int(384));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_230_848L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 0 + 2_382_144L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Parameters + 7_468_800).Ptr(b.Drop(7)).Int(197).Ptr(b.Arena + 0 + 2_419_968L * u).Int(u * 197).Int(384));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 0 + 2_230_848L * u).Ptr(b.Arena + 0 + 121_152L * u).Ptr(b.Arena + 0 + 121_360L * u).Int(u * 197));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 2_230_848L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 0 + 2_268_672L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_457_792L * u).Ptr(b.Arena + 0 + 121_568L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            ops.Node(31); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_419_968L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 0 + 2_230_848L * u).Ptr(b.Arena + 0 + 121_152L * u).Ptr(b.Arena + 0 + 121_360L * u).Int(u * 197));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.Node(32); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 2_230_848L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 0 + 2_268_672L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Node(33); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Arena + 0 + 121_568L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
             {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 2_457_792L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 0 + 2_495_616L * u, 384, 0f, b.Parameters + 8_060_928);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(default).Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Drop(8)).Int(197).Int(u * 197).Int(384));
+                ops.Node(34);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 2_382_144L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 0 + 2_495_616L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_419_968L * u).Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(b.Parameters + 8_060_928).Ptr(b.Drop(8)).Int(197).Ptr(b.Arena + 0 + 2_533_440L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 0 + 2_571_264L * u).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 122_960L * u).Int(u * 197));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            ops.Node(35); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 122_960L * u).Int(u * 197));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
             {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_571_264L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 0 + 2_609_088L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Node(36);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_495_616L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 0 + 2_609_088L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_760_384L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 2_760_384L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 0 + 2_911_680L * u, 384, 0f, b.Parameters + 9_243_264);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(default).Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(b.Drop(9)).Int(197).Int(u * 197).Int(384));
+                ops.Node(37);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_760_384L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 0 + 2_911_680L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Parameters + 9_243_264).Ptr(b.Drop(9)).Int(197).Ptr(b.Arena + 0 + 2_949_504L * u).Int(u * 197).Int(384));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 0 + 2_760_384L * u).Ptr(b.Arena + 0 + 123_168L * u).Ptr(b.Arena + 0 + 123_376L * u).Int(u * 197));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 2_760_384L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 0 + 2_798_208L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 2_987_328L * u).Ptr(b.Arena + 0 + 123_584L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            ops.Node(38); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_949_504L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 0 + 2_760_384L * u).Ptr(b.Arena + 0 + 123_168L * u).Ptr(b.Arena + 0 + 123_376L * u).Int(u * 197));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.Node(39); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 2_760_384L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 0 + 2_798_208L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Node(40); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Arena + 0 + 123_584L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
             {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 2_987_328L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 0 + 3_025_152L * u, 384, 0f, b.Parameters + 9_835_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(default).Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Drop(10)).Int(197).Int(u * 197).Int(384));
+                ops.Node(41);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 2_911_680L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 0 + 3_025_152L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_949_504L * u).Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(b.Parameters + 9_835_392).Ptr(b.Drop(10)).Int(197).Ptr(b.Arena + 0 + 3_062_976L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 0 + 3_100_800L * u).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 124_976L * u).Int(u * 197));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            ops.Node(42); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 124_976L * u).Int(u * 197));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
             {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_100_800L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 0 + 3_138_624L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Node(43);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_025_152L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 0 + 3_138_624L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_289_920L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 3_289_920L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 0 + 3_441_216L * u, 384, 0f, b.Parameters + 11_017_728);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(default).Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(b.Drop(11)).Int(197).Int(u * 197).Int(384));
+                ops.Node(44);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 3_289_920L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 0 + 3_441_216L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Parameters + 11_017_728).Ptr(b.Drop(11)).Int(197).Ptr(b.Arena + 0 + 3_479_040L * u).Int(u * 197).Int(384));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 0 + 3_289_920L * u).Ptr(b.Arena + 0 + 125_184L * u).Ptr(b.Arena + 0 + 125_392L * u).Int(u * 197));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 3_289_920L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 0 + 3_327_744L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_516_864L * u).Ptr(b.Arena + 0 + 125_600L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            ops.Node(45); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_479_040L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 0 + 3_289_920L * u).Ptr(b.Arena + 0 + 125_184L * u).Ptr(b.Arena + 0 + 125_392L * u).Int(u * 197));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.Node(46); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 3_289_920L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 0 + 3_327_744L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Node(47); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Arena + 0 + 125_600L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
             {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 3_516_864L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 0 + 3_554_688L * u, 384, 0f, b.Parameters + 11_609_856);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(default).Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Drop(12)).Int(197).Int(u * 197).Int(384));
+                ops.Node(48);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_441_216L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 0 + 3_554_688L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_479_040L * u).Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(b.Parameters + 11_609_856).Ptr(b.Drop(12)).Int(197).Ptr(b.Arena + 0 + 3_592_512L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 0 + 3_630_336L * u).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 126_992L * u).Int(u * 197));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            ops.Node(49); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 126_992L * u).Int(u * 197));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
             {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_630_336L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 0 + 3_668_160L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Node(50);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_554_688L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 0 + 3_668_160L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 3_819_456L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 3_819_456L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 0 + 3_970_752L * u, 384, 0f, b.Parameters + 12_792_192);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(default).Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(b.Drop(13)).Int(197).Int(u * 197).Int(384));
+                ops.Node(51);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 3_819_456L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 0 + 3_970_752L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Parameters + 12_792_192).Ptr(b.Drop(13)).Int(197).Ptr(b.Arena + 0 + 4_008_576L * u).Int(u * 197).Int(384));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 0 + 3_819_456L * u).Ptr(b.Arena + 0 + 127_200L * u).Ptr(b.Arena + 0 + 127_408L * u).Int(u * 197));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 3_819_456L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 0 + 3_857_280L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 4_046_400L * u).Ptr(b.Arena + 0 + 127_616L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            ops.Node(52); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_008_576L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 0 + 3_819_456L * u).Ptr(b.Arena + 0 + 127_200L * u).Ptr(b.Arena + 0 + 127_408L * u).Int(u * 197));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.Node(53); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 3_819_456L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 0 + 3_857_280L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Node(54); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Arena + 0 + 127_616L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
             {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 4_046_400L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 0 + 4_084_224L * u, 384, 0f, b.Parameters + 13_384_320);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(default).Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Drop(14)).Int(197).Int(u * 197).Int(384));
+                ops.Node(55);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_970_752L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 0 + 4_084_224L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_008_576L * u).Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(b.Parameters + 13_384_320).Ptr(b.Drop(14)).Int(197).Ptr(b.Arena + 0 + 4_122_048L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 0 + 4_159_872L * u).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 129_008L * u).Int(u * 197));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            ops.Node(56); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 129_008L * u).Int(u * 197));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
             {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_159_872L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 0 + 4_197_696L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Node(57);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_084_224L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 0 + 4_197_696L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_348_992L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 4_348_992L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 0 + 4_500_288L * u, 384, 0f, b.Parameters + 14_566_656);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(default).Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(b.Drop(15)).Int(197).Int(u * 197).Int(384));
+                ops.Node(58);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_348_992L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 0 + 4_500_288L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Parameters + 14_566_656).Ptr(b.Drop(15)).Int(197).Ptr(b.Arena + 0 + 4_538_112L * u).Int(u * 197).Int(384));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 0 + 4_348_992L * u).Ptr(b.Arena + 0 + 129_216L * u).Ptr(b.Arena + 0 + 129_424L * u).Int(u * 197));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 4_348_992L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 0 + 4_386_816L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_575_936L * u).Ptr(b.Arena + 0 + 129_632L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            ops.Node(59); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_538_112L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 0 + 4_348_992L * u).Ptr(b.Arena + 0 + 129_216L * u).Ptr(b.Arena + 0 + 129_424L * u).Int(u * 197));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.Node(60); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 4_348_992L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 0 + 4_386_816L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Node(61); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Arena + 0 + 129_632L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
             {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 4_575_936L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 0 + 4_613_760L * u, 384, 0f, b.Parameters + 15_158_784);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(default).Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Drop(16)).Int(197).Int(u * 197).Int(384));
+                ops.Node(62);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 4_500_288L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 0 + 4_613_760L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_538_112L * u).Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(b.Parameters + 15_158_784).Ptr(b.Drop(16)).Int(197).Ptr(b.Arena + 0 + 4_651_584L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 0 + 4_689_408L * u).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 131_024L * u).Int(u * 197));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            ops.Node(63); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 131_024L * u).Int(u * 197));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
             {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_689_408L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 0 + 4_727_232L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Node(64);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_613_760L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 0 + 4_727_232L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 4_878_528L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 4_878_528L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 0 + 5_029_824L * u, 384, 0f, b.Parameters + 16_341_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(default).Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(b.Drop(17)).Int(197).Int(u * 197).Int(384));
+                ops.Node(65);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_878_528L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 0 + 5_029_824L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Parameters + 16_341_120).Ptr(b.Drop(17)).Int(197).Ptr(b.Arena + 0 + 5_067_648L * u).Int(u * 197).Int(384));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 0 + 4_878_528L * u).Ptr(b.Arena + 0 + 131_232L * u).Ptr(b.Arena + 0 + 131_440L * u).Int(u * 197));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 4_878_528L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 0 + 4_916_352L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_105_472L * u).Ptr(b.Arena + 0 + 131_648L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            ops.Node(66); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_067_648L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 0 + 4_878_528L * u).Ptr(b.Arena + 0 + 131_232L * u).Ptr(b.Arena + 0 + 131_440L * u).Int(u * 197));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.Node(67); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 4_878_528L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 0 + 4_916_352L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Node(68); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Arena + 0 + 131_648L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
             {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 5_105_472L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 0 + 5_143_296L * u, 384, 0f, b.Parameters + 16_933_248);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(default).Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Drop(18)).Int(197).Int(u * 197).Int(384));
+                ops.Node(69);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_029_824L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 0 + 5_143_296L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_067_648L * u).Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(b.Parameters + 16_933_248).Ptr(b.Drop(18)).Int(197).Ptr(b.Arena + 0 + 5_181_120L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 0 + 5_218_944L * u).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 133_040L * u).Int(u * 197));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            ops.Node(70); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 133_040L * u).Int(u * 197));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
             {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_218_944L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 0 + 5_256_768L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Node(71);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_143_296L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 0 + 5_256_768L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_408_064L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 5_408_064L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 0 + 5_559_360L * u, 384, 0f, b.Parameters + 18_115_584);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(default).Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(b.Drop(19)).Int(197).Int(u * 197).Int(384));
+                ops.Node(72);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_408_064L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 0 + 5_559_360L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Parameters + 18_115_584).Ptr(b.Drop(19)).Int(197).Ptr(b.Arena + 0 + 5_597_184L * u).Int(u * 197).Int(384));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 0 + 5_408_064L * u).Ptr(b.Arena + 0 + 133_248L * u).Ptr(b.Arena + 0 + 133_456L * u).Int(u * 197));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 5_408_064L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 0 + 5_445_888L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_635_008L * u).Ptr(b.Arena + 0 + 133_664L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            ops.Node(73); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_597_184L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 0 + 5_408_064L * u).Ptr(b.Arena + 0 + 133_248L * u).Ptr(b.Arena + 0 + 133_456L * u).Int(u * 197));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.Node(74); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 5_408_064L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 0 + 5_445_888L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Node(75); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Arena + 0 + 133_664L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
             {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 5_635_008L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 0 + 5_672_832L * u, 384, 0f, b.Parameters + 18_707_712);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(default).Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Drop(20)).Int(197).Int(u * 197).Int(384));
+                ops.Node(76);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_559_360L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 0 + 5_672_832L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_597_184L * u).Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(b.Parameters + 18_707_712).Ptr(b.Drop(20)).Int(197).Ptr(b.Arena + 0 + 5_710_656L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 0 + 5_748_480L * u).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 135_056L * u).Int(u * 197));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            ops.Node(77); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 135_056L * u).Int(u * 197));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
             {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_748_480L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 0 + 5_786_304L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Node(78);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_672_832L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 0 + 5_786_304L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 5_937_600L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 5_937_600L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 0 + 6_088_896L * u, 384, 0f, b.Parameters + 19_890_048);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(default).Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(b.Drop(21)).Int(197).Int(u * 197).Int(384));
+                ops.Node(79);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_937_600L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 0 + 6_088_896L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Parameters + 19_890_048).Ptr(b.Drop(21)).Int(197).Ptr(b.Arena + 0 + 6_126_720L * u).Int(u * 197).Int(384));
             }
             // blocks.11
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 0 + 5_937_600L * u).Ptr(b.Arena + 0 + 135_264L * u).Ptr(b.Arena + 0 + 135_472L * u).Int(u * 197));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 5_937_600L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 0 + 5_975_424L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_164_544L * u).Ptr(b.Arena + 0 + 135_680L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            ops.Node(80); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_126_720L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 0 + 5_937_600L * u).Ptr(b.Arena + 0 + 135_264L * u).Ptr(b.Arena + 0 + 135_472L * u).Int(u * 197));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.Node(81); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1152, 384, b.Arena + 0 + 5_937_600L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 0 + 5_975_424L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Node(82); ops.Launch(CudaKernel.dino_flash_attention_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Arena + 0 + 135_680L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
             {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 384, b.Arena + 0 + 6_164_544L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 0 + 6_202_368L * u, 384, 0f, b.Parameters + 20_482_176);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(default).Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Drop(22)).Int(197).Int(u * 197).Int(384));
+                ops.Node(83);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 6_088_896L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 0 + 6_202_368L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_126_720L * u).Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(b.Parameters + 20_482_176).Ptr(b.Drop(22)).Int(197).Ptr(b.Arena + 0 + 6_240_192L * u).Int(u * 197).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 0 + 6_278_016L * u).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 137_072L * u).Int(u * 197));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            ops.Node(84); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 197), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 137_072L * u).Int(u * 197));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
             {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 6_278_016L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 0 + 6_315_840L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Node(85);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 6_202_368L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 0 + 6_315_840L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Long((long)u * 197 * 1536));
             }
             {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 197, 384, 1536, b.Arena + 0 + 6_467_136L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 0 + 6_618_432L * u, 384, 0f, b.Parameters + 21_664_512);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_618_432L * u).Ptr(default).Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(b.Drop(23)).Int(197).Int(u * 197).Int(384));
+                ops.Node(86);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 6_467_136L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 0 + 6_618_432L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Arena + 0 + 6_618_432L * u).Ptr(b.Parameters + 21_664_512).Ptr(b.Drop(23)).Int(197).Ptr(b.Arena + 0 + 6_656_256L * u).Int(u * 197).Int(384));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_618_432L * u).Ptr(b.Arena + 0 + 137_280L * u).Int(u).Int(197));  // norm.cls <- GatherClass(blocks.11.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 137_280L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 0 + 137_664L * u).Ptr(b.Arena + 0 + 137_680L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(87); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_656_256L * u).Ptr(b.Arena + 0 + 137_280L * u).Int(u).Int(197));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Node(88); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 137_280L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 0 + 137_664L * u).Ptr(b.Arena + 0 + 137_680L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone224: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient, accumulates into the fp32 b.Gradients.</summary>
@@ -2020,640 +2024,702 @@ namespace DinoCompiled.Models
             int u = b.Units;
             // norm
             {  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+                ops.Node(89);
                 uint chunks = CudaChunks(u * 1, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.OutputGradient).Ptr(b.Arena + 0 + 137_280L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Arena + 0 + 137_664L * u).Ptr(b.Arena + 0 + 137_680L * u).Ptr(b.Arena + 0 + 137_696L * u).Int(u * 1).Int(0));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 21_664_896).Ptr(b.Gradients + 21_665_280));
             }
-            ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 137_696L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u).Int(197));  // grad.blocks.11.residual2 <- ScatterClass(grad.norm.cls)
+            ops.Node(90); ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 18912), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 137_696L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u).Int(197));  // grad.blocks.11.residual2 <- ScatterClass(grad.norm.cls)
             // blocks.11
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(23)).Int(197).Ptr(b.Arena + 0 + 6_542_784L * u).Int(u * 197).Int(384));  // grad.blocks.11.mlp.fc2 <- ScaleRows(grad.blocks.11.residual2)
+            ops.Node(91); ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(23)).Int(197).Ptr(b.Arena + 0 + 6_542_784L * u).Int(u * 197).Int(384));  // grad.blocks.11.mlp.fc2 <- ScaleRows(grad.blocks.11.residual2)
             {  // grad.blocks.11.mlp.fc1 <- LinearInputGradGelu(grad.blocks.11.mlp.fc2, blocks.11.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 6_542_784L * u, 384, false, b.ParametersBf16 + 10_537_344, 1536, false, b.Arena + 0 + 6_580_608L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_580_608L * u).Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_580_608L * u).Long((long)u * 197 * 1536));
+                ops.Node(92);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 6_542_784L * u, 384, false, b.ParametersBf16 + 10_537_344, 1536, false, b.Arena + 0 + 6_731_904L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_731_904L * u).Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_731_904L * u).Ptr(b.Arena + 0 + 6_580_608L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.11.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc2, blocks.11.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_731_904L * u).Long(302_592L * u));  // blocks.11.mlp.act.recomputed <- GELU(blocks.11.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 6_542_784L * u, 384, true, b.Arena + 0 + 6_731_904L * u, 1536, false, b.Gradients + 21_074_688, 1536, 1f, default);
-            }
+            ops.Node(93); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 6_542_784L * u, 384, true, b.Arena + 0 + 6_580_608L * u, 1536, false, b.Gradients + 21_074_688, 1536, 1f, default);  // grad.blocks.11.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc2, blocks.11.mlp.act)
             {  // grad.blocks.11.mlp.fc2.bias <- BiasGrad(grad.blocks.11.mlp.fc2)
+                ops.Node(94);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_542_784L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 21_664_512).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 6_580_608L * u, 1536, false, b.ParametersBf16 + 10_241_664, 384, false, b.Arena + 0 + 6_315_840L * u, 384, 0f, default);  // grad.blocks.11.norm2.out <- LinearInputGrad(grad.blocks.11.mlp.fc1, blocks.11.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 6_580_608L * u, 1536, true, b.Arena + 0 + 6_278_016L * u, 384, false, b.Gradients + 20_483_328, 384, 1f, default);  // grad.blocks.11.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc1, blocks.11.norm2.out)
+            ops.Node(95); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 6_731_904L * u, 1536, false, b.ParametersBf16 + 10_241_664, 384, false, b.Arena + 0 + 6_315_840L * u, 384, 0f, default);  // grad.blocks.11.norm2.out <- LinearInputGrad(grad.blocks.11.mlp.fc1, blocks.11.mlp.fc1.weight)
+            ops.Node(96); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 6_731_904L * u, 1536, true, b.Arena + 0 + 6_202_368L * u, 384, false, b.Gradients + 20_483_328, 384, 1f, default);  // grad.blocks.11.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc1, blocks.11.norm2.out)
             {  // grad.blocks.11.mlp.fc1.bias <- BiasGrad(grad.blocks.11.mlp.fc1)
+                ops.Node(97);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_580_608L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_731_904L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 21_073_152).Ptr(default));
             }
             {  // grad.blocks.11.residual1, grad.blocks.11.norm2.weight, grad.blocks.11.norm2.bias <- LayerNormGrad(grad.blocks.11.norm2.out, blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.mean, blocks.11.norm2.rstd)
+                ops.Node(98);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_202_368L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 137_072L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_315_840L * u).Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 137_072L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(22)).Int(197).Ptr(b.Arena + 0 + 6_202_368L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 20_482_560).Ptr(b.Gradients + 20_482_944));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(22)).Int(197).Ptr(b.Arena + 0 + 6_202_368L * u).Int(u * 197).Int(384));  // grad.blocks.11.attn.proj <- ScaleRows(grad.blocks.11.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 6_202_368L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, false, b.Arena + 0 + 6_240_192L * u, 384, 0f, default);  // grad.blocks.11.attn.out <- LinearInputGrad(grad.blocks.11.attn.proj, blocks.11.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 6_202_368L * u, 384, true, b.Arena + 0 + 6_164_544L * u, 384, false, b.Gradients + 20_334_720, 384, 1f, default);  // grad.blocks.11.attn.proj.weight <- LinearWeightGrad(grad.blocks.11.attn.proj, blocks.11.attn.out)
+            // done by the node above: grad.blocks.11.attn.proj <- ScaleRows(grad.blocks.11.residual1)
+            ops.Node(99); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 6_202_368L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, false, b.Arena + 0 + 6_240_192L * u, 384, 0f, default);  // grad.blocks.11.attn.out <- LinearInputGrad(grad.blocks.11.attn.proj, blocks.11.attn.proj.weight)
+            ops.Node(100); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 6_202_368L * u, 384, true, b.Arena + 0 + 6_088_896L * u, 384, false, b.Gradients + 20_334_720, 384, 1f, default);  // grad.blocks.11.attn.proj.weight <- LinearWeightGrad(grad.blocks.11.attn.proj, blocks.11.attn.out)
             {  // grad.blocks.11.attn.proj.bias <- BiasGrad(grad.blocks.11.attn.proj)
+                ops.Node(101);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_202_368L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 20_482_176).Ptr(default));
             }
             {  // grad.blocks.11.attn.qkv <- AttentionGrad(grad.blocks.11.attn.out, blocks.11.attn.qkv, blocks.11.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_164_544L * u).Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Arena + 0 + 136_864L * u).Int(u * 1182));
+                ops.Node(102);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Arena + 0 + 136_864L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Arena + 0 + 135_680L * u).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 6_278_016L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_240_192L * u).Ptr(b.Arena + 0 + 135_680L * u).Ptr(b.Arena + 0 + 136_864L * u).Ptr(b.Arena + 0 + 6_278_016L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 6_278_016L * u, 1152, false, b.ParametersBf16 + 9_945_600, 384, false, b.Arena + 0 + 5_975_424L * u, 384, 0f, default);  // grad.blocks.11.norm1.out <- LinearInputGrad(grad.blocks.11.attn.qkv, blocks.11.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 6_278_016L * u, 1152, true, b.Arena + 0 + 5_937_600L * u, 384, false, b.Gradients + 19_891_200, 384, 1f, default);  // grad.blocks.11.attn.qkv.weight <- LinearWeightGrad(grad.blocks.11.attn.qkv, blocks.11.norm1.out)
+            ops.Node(103); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 6_278_016L * u, 1152, false, b.ParametersBf16 + 9_945_600, 384, false, b.Arena + 0 + 5_975_424L * u, 384, 0f, default);  // grad.blocks.11.norm1.out <- LinearInputGrad(grad.blocks.11.attn.qkv, blocks.11.attn.qkv.weight)
+            ops.Node(104); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 6_278_016L * u, 1152, true, b.Arena + 0 + 5_937_600L * u, 384, false, b.Gradients + 19_891_200, 384, 1f, default);  // grad.blocks.11.attn.qkv.weight <- LinearWeightGrad(grad.blocks.11.attn.qkv, blocks.11.norm1.out)
             {  // grad.blocks.11.attn.qkv.bias <- BiasGrad(grad.blocks.11.attn.qkv)
+                ops.Node(105);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_278_016L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 20_333_568).Ptr(default));
             }
             {  // grad.blocks.10.residual2, grad.blocks.11.norm1.weight, grad.blocks.11.norm1.bias <- LayerNormGrad(grad.blocks.11.norm1.out, blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.mean, blocks.11.norm1.rstd)
+                ops.Node(106);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_088_896L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Arena + 0 + 135_264L * u).Ptr(b.Arena + 0 + 135_472L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 6_126_720L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Arena + 0 + 135_264L * u).Ptr(b.Arena + 0 + 135_472L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(21)).Int(197).Ptr(b.Arena + 0 + 5_937_600L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 19_890_432).Ptr(b.Gradients + 19_890_816));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(21)).Int(197).Ptr(b.Arena + 0 + 5_937_600L * u).Int(u * 197).Int(384));  // grad.blocks.10.mlp.fc2 <- ScaleRows(grad.blocks.10.residual2)
+            // done by the node above: grad.blocks.10.mlp.fc2 <- ScaleRows(grad.blocks.10.residual2)
             {  // grad.blocks.10.mlp.fc1 <- LinearInputGradGelu(grad.blocks.10.mlp.fc2, blocks.10.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_937_600L * u, 384, false, b.ParametersBf16 + 9_650_112, 1536, false, b.Arena + 0 + 5_975_424L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 5_975_424L * u).Long((long)u * 197 * 1536));
+                ops.Node(107);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_937_600L * u, 384, false, b.ParametersBf16 + 9_650_112, 1536, false, b.Arena + 0 + 6_126_720L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_126_720L * u).Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 6_126_720L * u).Ptr(b.Arena + 0 + 5_975_424L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.10.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc2, blocks.10.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 6_126_720L * u).Long(302_592L * u));  // blocks.10.mlp.act.recomputed <- GELU(blocks.10.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 5_937_600L * u, 384, true, b.Arena + 0 + 6_126_720L * u, 1536, false, b.Gradients + 19_300_224, 1536, 1f, default);
-            }
+            ops.Node(108); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 5_937_600L * u, 384, true, b.Arena + 0 + 5_975_424L * u, 1536, false, b.Gradients + 19_300_224, 1536, 1f, default);  // grad.blocks.10.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc2, blocks.10.mlp.act)
             {  // grad.blocks.10.mlp.fc2.bias <- BiasGrad(grad.blocks.10.mlp.fc2)
+                ops.Node(109);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_937_600L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 19_890_048).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_975_424L * u, 1536, false, b.ParametersBf16 + 9_354_432, 384, false, b.Arena + 0 + 5_786_304L * u, 384, 0f, default);  // grad.blocks.10.norm2.out <- LinearInputGrad(grad.blocks.10.mlp.fc1, blocks.10.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 5_975_424L * u, 1536, true, b.Arena + 0 + 5_748_480L * u, 384, false, b.Gradients + 18_708_864, 384, 1f, default);  // grad.blocks.10.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc1, blocks.10.norm2.out)
+            ops.Node(110); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 6_126_720L * u, 1536, false, b.ParametersBf16 + 9_354_432, 384, false, b.Arena + 0 + 5_786_304L * u, 384, 0f, default);  // grad.blocks.10.norm2.out <- LinearInputGrad(grad.blocks.10.mlp.fc1, blocks.10.mlp.fc1.weight)
+            ops.Node(111); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 6_126_720L * u, 1536, true, b.Arena + 0 + 5_672_832L * u, 384, false, b.Gradients + 18_708_864, 384, 1f, default);  // grad.blocks.10.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc1, blocks.10.norm2.out)
             {  // grad.blocks.10.mlp.fc1.bias <- BiasGrad(grad.blocks.10.mlp.fc1)
+                ops.Node(112);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_975_424L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_126_720L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 19_298_688).Ptr(default));
             }
             {  // grad.blocks.10.residual1, grad.blocks.10.norm2.weight, grad.blocks.10.norm2.bias <- LayerNormGrad(grad.blocks.10.norm2.out, blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.mean, blocks.10.norm2.rstd)
+                ops.Node(113);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 5_672_832L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 135_056L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_786_304L * u).Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 135_056L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(20)).Int(197).Ptr(b.Arena + 0 + 5_672_832L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_708_096).Ptr(b.Gradients + 18_708_480));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(20)).Int(197).Ptr(b.Arena + 0 + 5_672_832L * u).Int(u * 197).Int(384));  // grad.blocks.10.attn.proj <- ScaleRows(grad.blocks.10.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_672_832L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, false, b.Arena + 0 + 5_710_656L * u, 384, 0f, default);  // grad.blocks.10.attn.out <- LinearInputGrad(grad.blocks.10.attn.proj, blocks.10.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 5_672_832L * u, 384, true, b.Arena + 0 + 5_635_008L * u, 384, false, b.Gradients + 18_560_256, 384, 1f, default);  // grad.blocks.10.attn.proj.weight <- LinearWeightGrad(grad.blocks.10.attn.proj, blocks.10.attn.out)
+            // done by the node above: grad.blocks.10.attn.proj <- ScaleRows(grad.blocks.10.residual1)
+            ops.Node(114); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_672_832L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, false, b.Arena + 0 + 5_710_656L * u, 384, 0f, default);  // grad.blocks.10.attn.out <- LinearInputGrad(grad.blocks.10.attn.proj, blocks.10.attn.proj.weight)
+            ops.Node(115); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 5_672_832L * u, 384, true, b.Arena + 0 + 5_559_360L * u, 384, false, b.Gradients + 18_560_256, 384, 1f, default);  // grad.blocks.10.attn.proj.weight <- LinearWeightGrad(grad.blocks.10.attn.proj, blocks.10.attn.out)
             {  // grad.blocks.10.attn.proj.bias <- BiasGrad(grad.blocks.10.attn.proj)
+                ops.Node(116);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_672_832L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_707_712).Ptr(default));
             }
             {  // grad.blocks.10.attn.qkv <- AttentionGrad(grad.blocks.10.attn.out, blocks.10.attn.qkv, blocks.10.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_635_008L * u).Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Arena + 0 + 134_848L * u).Int(u * 1182));
+                ops.Node(117);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Arena + 0 + 134_848L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Arena + 0 + 133_664L * u).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 5_748_480L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_710_656L * u).Ptr(b.Arena + 0 + 133_664L * u).Ptr(b.Arena + 0 + 134_848L * u).Ptr(b.Arena + 0 + 5_748_480L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 5_748_480L * u, 1152, false, b.ParametersBf16 + 9_058_368, 384, false, b.Arena + 0 + 5_445_888L * u, 384, 0f, default);  // grad.blocks.10.norm1.out <- LinearInputGrad(grad.blocks.10.attn.qkv, blocks.10.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 5_748_480L * u, 1152, true, b.Arena + 0 + 5_408_064L * u, 384, false, b.Gradients + 18_116_736, 384, 1f, default);  // grad.blocks.10.attn.qkv.weight <- LinearWeightGrad(grad.blocks.10.attn.qkv, blocks.10.norm1.out)
+            ops.Node(118); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 5_748_480L * u, 1152, false, b.ParametersBf16 + 9_058_368, 384, false, b.Arena + 0 + 5_445_888L * u, 384, 0f, default);  // grad.blocks.10.norm1.out <- LinearInputGrad(grad.blocks.10.attn.qkv, blocks.10.attn.qkv.weight)
+            ops.Node(119); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 5_748_480L * u, 1152, true, b.Arena + 0 + 5_408_064L * u, 384, false, b.Gradients + 18_116_736, 384, 1f, default);  // grad.blocks.10.attn.qkv.weight <- LinearWeightGrad(grad.blocks.10.attn.qkv, blocks.10.norm1.out)
             {  // grad.blocks.10.attn.qkv.bias <- BiasGrad(grad.blocks.10.attn.qkv)
+                ops.Node(120);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_748_480L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 18_559_104).Ptr(default));
             }
             {  // grad.blocks.9.residual2, grad.blocks.10.norm1.weight, grad.blocks.10.norm1.bias <- LayerNormGrad(grad.blocks.10.norm1.out, blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.mean, blocks.10.norm1.rstd)
+                ops.Node(121);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_559_360L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Arena + 0 + 133_248L * u).Ptr(b.Arena + 0 + 133_456L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_597_184L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Arena + 0 + 133_248L * u).Ptr(b.Arena + 0 + 133_456L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(19)).Int(197).Ptr(b.Arena + 0 + 5_408_064L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_115_968).Ptr(b.Gradients + 18_116_352));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(19)).Int(197).Ptr(b.Arena + 0 + 5_408_064L * u).Int(u * 197).Int(384));  // grad.blocks.9.mlp.fc2 <- ScaleRows(grad.blocks.9.residual2)
+            // done by the node above: grad.blocks.9.mlp.fc2 <- ScaleRows(grad.blocks.9.residual2)
             {  // grad.blocks.9.mlp.fc1 <- LinearInputGradGelu(grad.blocks.9.mlp.fc2, blocks.9.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_408_064L * u, 384, false, b.ParametersBf16 + 8_762_880, 1536, false, b.Arena + 0 + 5_445_888L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_445_888L * u).Long((long)u * 197 * 1536));
+                ops.Node(122);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 5_408_064L * u, 384, false, b.ParametersBf16 + 8_762_880, 1536, false, b.Arena + 0 + 5_597_184L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_597_184L * u).Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_597_184L * u).Ptr(b.Arena + 0 + 5_445_888L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.9.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc2, blocks.9.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_597_184L * u).Long(302_592L * u));  // blocks.9.mlp.act.recomputed <- GELU(blocks.9.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 5_408_064L * u, 384, true, b.Arena + 0 + 5_597_184L * u, 1536, false, b.Gradients + 17_525_760, 1536, 1f, default);
-            }
+            ops.Node(123); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 5_408_064L * u, 384, true, b.Arena + 0 + 5_445_888L * u, 1536, false, b.Gradients + 17_525_760, 1536, 1f, default);  // grad.blocks.9.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc2, blocks.9.mlp.act)
             {  // grad.blocks.9.mlp.fc2.bias <- BiasGrad(grad.blocks.9.mlp.fc2)
+                ops.Node(124);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_408_064L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_115_584).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_445_888L * u, 1536, false, b.ParametersBf16 + 8_467_200, 384, false, b.Arena + 0 + 5_256_768L * u, 384, 0f, default);  // grad.blocks.9.norm2.out <- LinearInputGrad(grad.blocks.9.mlp.fc1, blocks.9.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 5_445_888L * u, 1536, true, b.Arena + 0 + 5_218_944L * u, 384, false, b.Gradients + 16_934_400, 384, 1f, default);  // grad.blocks.9.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc1, blocks.9.norm2.out)
+            ops.Node(125); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_597_184L * u, 1536, false, b.ParametersBf16 + 8_467_200, 384, false, b.Arena + 0 + 5_256_768L * u, 384, 0f, default);  // grad.blocks.9.norm2.out <- LinearInputGrad(grad.blocks.9.mlp.fc1, blocks.9.mlp.fc1.weight)
+            ops.Node(126); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 5_597_184L * u, 1536, true, b.Arena + 0 + 5_143_296L * u, 384, false, b.Gradients + 16_934_400, 384, 1f, default);  // grad.blocks.9.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc1, blocks.9.norm2.out)
             {  // grad.blocks.9.mlp.fc1.bias <- BiasGrad(grad.blocks.9.mlp.fc1)
+                ops.Node(127);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_445_888L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_597_184L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 17_524_224).Ptr(default));
             }
             {  // grad.blocks.9.residual1, grad.blocks.9.norm2.weight, grad.blocks.9.norm2.bias <- LayerNormGrad(grad.blocks.9.norm2.out, blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.mean, blocks.9.norm2.rstd)
+                ops.Node(128);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_143_296L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 133_040L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_256_768L * u).Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 133_040L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(18)).Int(197).Ptr(b.Arena + 0 + 5_143_296L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_933_632).Ptr(b.Gradients + 16_934_016));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(18)).Int(197).Ptr(b.Arena + 0 + 5_143_296L * u).Int(u * 197).Int(384));  // grad.blocks.9.attn.proj <- ScaleRows(grad.blocks.9.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_143_296L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, false, b.Arena + 0 + 5_181_120L * u, 384, 0f, default);  // grad.blocks.9.attn.out <- LinearInputGrad(grad.blocks.9.attn.proj, blocks.9.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 5_143_296L * u, 384, true, b.Arena + 0 + 5_105_472L * u, 384, false, b.Gradients + 16_785_792, 384, 1f, default);  // grad.blocks.9.attn.proj.weight <- LinearWeightGrad(grad.blocks.9.attn.proj, blocks.9.attn.out)
+            // done by the node above: grad.blocks.9.attn.proj <- ScaleRows(grad.blocks.9.residual1)
+            ops.Node(129); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 5_143_296L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, false, b.Arena + 0 + 5_181_120L * u, 384, 0f, default);  // grad.blocks.9.attn.out <- LinearInputGrad(grad.blocks.9.attn.proj, blocks.9.attn.proj.weight)
+            ops.Node(130); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 5_143_296L * u, 384, true, b.Arena + 0 + 5_029_824L * u, 384, false, b.Gradients + 16_785_792, 384, 1f, default);  // grad.blocks.9.attn.proj.weight <- LinearWeightGrad(grad.blocks.9.attn.proj, blocks.9.attn.out)
             {  // grad.blocks.9.attn.proj.bias <- BiasGrad(grad.blocks.9.attn.proj)
+                ops.Node(131);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_143_296L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_933_248).Ptr(default));
             }
             {  // grad.blocks.9.attn.qkv <- AttentionGrad(grad.blocks.9.attn.out, blocks.9.attn.qkv, blocks.9.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_105_472L * u).Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Arena + 0 + 132_832L * u).Int(u * 1182));
+                ops.Node(132);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Arena + 0 + 132_832L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Arena + 0 + 131_648L * u).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 5_218_944L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_181_120L * u).Ptr(b.Arena + 0 + 131_648L * u).Ptr(b.Arena + 0 + 132_832L * u).Ptr(b.Arena + 0 + 5_218_944L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 5_218_944L * u, 1152, false, b.ParametersBf16 + 8_171_136, 384, false, b.Arena + 0 + 4_916_352L * u, 384, 0f, default);  // grad.blocks.9.norm1.out <- LinearInputGrad(grad.blocks.9.attn.qkv, blocks.9.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 5_218_944L * u, 1152, true, b.Arena + 0 + 4_878_528L * u, 384, false, b.Gradients + 16_342_272, 384, 1f, default);  // grad.blocks.9.attn.qkv.weight <- LinearWeightGrad(grad.blocks.9.attn.qkv, blocks.9.norm1.out)
+            ops.Node(133); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 5_218_944L * u, 1152, false, b.ParametersBf16 + 8_171_136, 384, false, b.Arena + 0 + 4_916_352L * u, 384, 0f, default);  // grad.blocks.9.norm1.out <- LinearInputGrad(grad.blocks.9.attn.qkv, blocks.9.attn.qkv.weight)
+            ops.Node(134); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 5_218_944L * u, 1152, true, b.Arena + 0 + 4_878_528L * u, 384, false, b.Gradients + 16_342_272, 384, 1f, default);  // grad.blocks.9.attn.qkv.weight <- LinearWeightGrad(grad.blocks.9.attn.qkv, blocks.9.norm1.out)
             {  // grad.blocks.9.attn.qkv.bias <- BiasGrad(grad.blocks.9.attn.qkv)
+                ops.Node(135);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_218_944L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 16_784_640).Ptr(default));
             }
             {  // grad.blocks.8.residual2, grad.blocks.9.norm1.weight, grad.blocks.9.norm1.bias <- LayerNormGrad(grad.blocks.9.norm1.out, blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.mean, blocks.9.norm1.rstd)
+                ops.Node(136);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_029_824L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Arena + 0 + 131_232L * u).Ptr(b.Arena + 0 + 131_440L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 5_067_648L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Arena + 0 + 131_232L * u).Ptr(b.Arena + 0 + 131_440L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(17)).Int(197).Ptr(b.Arena + 0 + 4_878_528L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_341_504).Ptr(b.Gradients + 16_341_888));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(17)).Int(197).Ptr(b.Arena + 0 + 4_878_528L * u).Int(u * 197).Int(384));  // grad.blocks.8.mlp.fc2 <- ScaleRows(grad.blocks.8.residual2)
+            // done by the node above: grad.blocks.8.mlp.fc2 <- ScaleRows(grad.blocks.8.residual2)
             {  // grad.blocks.8.mlp.fc1 <- LinearInputGradGelu(grad.blocks.8.mlp.fc2, blocks.8.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_878_528L * u, 384, false, b.ParametersBf16 + 7_875_648, 1536, false, b.Arena + 0 + 4_916_352L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 4_916_352L * u).Long((long)u * 197 * 1536));
+                ops.Node(137);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_878_528L * u, 384, false, b.ParametersBf16 + 7_875_648, 1536, false, b.Arena + 0 + 5_067_648L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_067_648L * u).Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 5_067_648L * u).Ptr(b.Arena + 0 + 4_916_352L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.8.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc2, blocks.8.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 5_067_648L * u).Long(302_592L * u));  // blocks.8.mlp.act.recomputed <- GELU(blocks.8.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 4_878_528L * u, 384, true, b.Arena + 0 + 5_067_648L * u, 1536, false, b.Gradients + 15_751_296, 1536, 1f, default);
-            }
+            ops.Node(138); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 4_878_528L * u, 384, true, b.Arena + 0 + 4_916_352L * u, 1536, false, b.Gradients + 15_751_296, 1536, 1f, default);  // grad.blocks.8.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc2, blocks.8.mlp.act)
             {  // grad.blocks.8.mlp.fc2.bias <- BiasGrad(grad.blocks.8.mlp.fc2)
+                ops.Node(139);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_878_528L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_341_120).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_916_352L * u, 1536, false, b.ParametersBf16 + 7_579_968, 384, false, b.Arena + 0 + 4_727_232L * u, 384, 0f, default);  // grad.blocks.8.norm2.out <- LinearInputGrad(grad.blocks.8.mlp.fc1, blocks.8.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 4_916_352L * u, 1536, true, b.Arena + 0 + 4_689_408L * u, 384, false, b.Gradients + 15_159_936, 384, 1f, default);  // grad.blocks.8.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc1, blocks.8.norm2.out)
+            ops.Node(140); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 5_067_648L * u, 1536, false, b.ParametersBf16 + 7_579_968, 384, false, b.Arena + 0 + 4_727_232L * u, 384, 0f, default);  // grad.blocks.8.norm2.out <- LinearInputGrad(grad.blocks.8.mlp.fc1, blocks.8.mlp.fc1.weight)
+            ops.Node(141); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 5_067_648L * u, 1536, true, b.Arena + 0 + 4_613_760L * u, 384, false, b.Gradients + 15_159_936, 384, 1f, default);  // grad.blocks.8.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc1, blocks.8.norm2.out)
             {  // grad.blocks.8.mlp.fc1.bias <- BiasGrad(grad.blocks.8.mlp.fc1)
+                ops.Node(142);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_916_352L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 5_067_648L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 15_749_760).Ptr(default));
             }
             {  // grad.blocks.8.residual1, grad.blocks.8.norm2.weight, grad.blocks.8.norm2.bias <- LayerNormGrad(grad.blocks.8.norm2.out, blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.mean, blocks.8.norm2.rstd)
+                ops.Node(143);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 4_613_760L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 131_024L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_727_232L * u).Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 131_024L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(16)).Int(197).Ptr(b.Arena + 0 + 4_613_760L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 15_159_168).Ptr(b.Gradients + 15_159_552));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(16)).Int(197).Ptr(b.Arena + 0 + 4_613_760L * u).Int(u * 197).Int(384));  // grad.blocks.8.attn.proj <- ScaleRows(grad.blocks.8.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 4_613_760L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, false, b.Arena + 0 + 4_651_584L * u, 384, 0f, default);  // grad.blocks.8.attn.out <- LinearInputGrad(grad.blocks.8.attn.proj, blocks.8.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 4_613_760L * u, 384, true, b.Arena + 0 + 4_575_936L * u, 384, false, b.Gradients + 15_011_328, 384, 1f, default);  // grad.blocks.8.attn.proj.weight <- LinearWeightGrad(grad.blocks.8.attn.proj, blocks.8.attn.out)
+            // done by the node above: grad.blocks.8.attn.proj <- ScaleRows(grad.blocks.8.residual1)
+            ops.Node(144); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 4_613_760L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, false, b.Arena + 0 + 4_651_584L * u, 384, 0f, default);  // grad.blocks.8.attn.out <- LinearInputGrad(grad.blocks.8.attn.proj, blocks.8.attn.proj.weight)
+            ops.Node(145); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 4_613_760L * u, 384, true, b.Arena + 0 + 4_500_288L * u, 384, false, b.Gradients + 15_011_328, 384, 1f, default);  // grad.blocks.8.attn.proj.weight <- LinearWeightGrad(grad.blocks.8.attn.proj, blocks.8.attn.out)
             {  // grad.blocks.8.attn.proj.bias <- BiasGrad(grad.blocks.8.attn.proj)
+                ops.Node(146);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_613_760L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 15_158_784).Ptr(default));
             }
             {  // grad.blocks.8.attn.qkv <- AttentionGrad(grad.blocks.8.attn.out, blocks.8.attn.qkv, blocks.8.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_575_936L * u).Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Arena + 0 + 130_816L * u).Int(u * 1182));
+                ops.Node(147);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Arena + 0 + 130_816L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Arena + 0 + 129_632L * u).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 4_689_408L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_651_584L * u).Ptr(b.Arena + 0 + 129_632L * u).Ptr(b.Arena + 0 + 130_816L * u).Ptr(b.Arena + 0 + 4_689_408L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 4_689_408L * u, 1152, false, b.ParametersBf16 + 7_283_904, 384, false, b.Arena + 0 + 4_386_816L * u, 384, 0f, default);  // grad.blocks.8.norm1.out <- LinearInputGrad(grad.blocks.8.attn.qkv, blocks.8.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 4_689_408L * u, 1152, true, b.Arena + 0 + 4_348_992L * u, 384, false, b.Gradients + 14_567_808, 384, 1f, default);  // grad.blocks.8.attn.qkv.weight <- LinearWeightGrad(grad.blocks.8.attn.qkv, blocks.8.norm1.out)
+            ops.Node(148); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 4_689_408L * u, 1152, false, b.ParametersBf16 + 7_283_904, 384, false, b.Arena + 0 + 4_386_816L * u, 384, 0f, default);  // grad.blocks.8.norm1.out <- LinearInputGrad(grad.blocks.8.attn.qkv, blocks.8.attn.qkv.weight)
+            ops.Node(149); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 4_689_408L * u, 1152, true, b.Arena + 0 + 4_348_992L * u, 384, false, b.Gradients + 14_567_808, 384, 1f, default);  // grad.blocks.8.attn.qkv.weight <- LinearWeightGrad(grad.blocks.8.attn.qkv, blocks.8.norm1.out)
             {  // grad.blocks.8.attn.qkv.bias <- BiasGrad(grad.blocks.8.attn.qkv)
+                ops.Node(150);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_689_408L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 15_010_176).Ptr(default));
             }
             {  // grad.blocks.7.residual2, grad.blocks.8.norm1.weight, grad.blocks.8.norm1.bias <- LayerNormGrad(grad.blocks.8.norm1.out, blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.mean, blocks.8.norm1.rstd)
+                ops.Node(151);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_500_288L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Arena + 0 + 129_216L * u).Ptr(b.Arena + 0 + 129_424L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_538_112L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Arena + 0 + 129_216L * u).Ptr(b.Arena + 0 + 129_424L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(15)).Int(197).Ptr(b.Arena + 0 + 4_348_992L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 14_567_040).Ptr(b.Gradients + 14_567_424));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(15)).Int(197).Ptr(b.Arena + 0 + 4_348_992L * u).Int(u * 197).Int(384));  // grad.blocks.7.mlp.fc2 <- ScaleRows(grad.blocks.7.residual2)
+            // done by the node above: grad.blocks.7.mlp.fc2 <- ScaleRows(grad.blocks.7.residual2)
             {  // grad.blocks.7.mlp.fc1 <- LinearInputGradGelu(grad.blocks.7.mlp.fc2, blocks.7.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_348_992L * u, 384, false, b.ParametersBf16 + 6_988_416, 1536, false, b.Arena + 0 + 4_386_816L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_386_816L * u).Long((long)u * 197 * 1536));
+                ops.Node(152);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 4_348_992L * u, 384, false, b.ParametersBf16 + 6_988_416, 1536, false, b.Arena + 0 + 4_538_112L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_538_112L * u).Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_538_112L * u).Ptr(b.Arena + 0 + 4_386_816L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.7.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc2, blocks.7.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_538_112L * u).Long(302_592L * u));  // blocks.7.mlp.act.recomputed <- GELU(blocks.7.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 4_348_992L * u, 384, true, b.Arena + 0 + 4_538_112L * u, 1536, false, b.Gradients + 13_976_832, 1536, 1f, default);
-            }
+            ops.Node(153); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 4_348_992L * u, 384, true, b.Arena + 0 + 4_386_816L * u, 1536, false, b.Gradients + 13_976_832, 1536, 1f, default);  // grad.blocks.7.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc2, blocks.7.mlp.act)
             {  // grad.blocks.7.mlp.fc2.bias <- BiasGrad(grad.blocks.7.mlp.fc2)
+                ops.Node(154);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_348_992L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 14_566_656).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_386_816L * u, 1536, false, b.ParametersBf16 + 6_692_736, 384, false, b.Arena + 0 + 4_197_696L * u, 384, 0f, default);  // grad.blocks.7.norm2.out <- LinearInputGrad(grad.blocks.7.mlp.fc1, blocks.7.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 4_386_816L * u, 1536, true, b.Arena + 0 + 4_159_872L * u, 384, false, b.Gradients + 13_385_472, 384, 1f, default);  // grad.blocks.7.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc1, blocks.7.norm2.out)
+            ops.Node(155); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_538_112L * u, 1536, false, b.ParametersBf16 + 6_692_736, 384, false, b.Arena + 0 + 4_197_696L * u, 384, 0f, default);  // grad.blocks.7.norm2.out <- LinearInputGrad(grad.blocks.7.mlp.fc1, blocks.7.mlp.fc1.weight)
+            ops.Node(156); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 4_538_112L * u, 1536, true, b.Arena + 0 + 4_084_224L * u, 384, false, b.Gradients + 13_385_472, 384, 1f, default);  // grad.blocks.7.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc1, blocks.7.norm2.out)
             {  // grad.blocks.7.mlp.fc1.bias <- BiasGrad(grad.blocks.7.mlp.fc1)
+                ops.Node(157);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_386_816L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_538_112L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 13_975_296).Ptr(default));
             }
             {  // grad.blocks.7.residual1, grad.blocks.7.norm2.weight, grad.blocks.7.norm2.bias <- LayerNormGrad(grad.blocks.7.norm2.out, blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.mean, blocks.7.norm2.rstd)
+                ops.Node(158);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_084_224L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 129_008L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_197_696L * u).Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 129_008L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(14)).Int(197).Ptr(b.Arena + 0 + 4_084_224L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 13_384_704).Ptr(b.Gradients + 13_385_088));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(14)).Int(197).Ptr(b.Arena + 0 + 4_084_224L * u).Int(u * 197).Int(384));  // grad.blocks.7.attn.proj <- ScaleRows(grad.blocks.7.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 4_084_224L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, false, b.Arena + 0 + 4_122_048L * u, 384, 0f, default);  // grad.blocks.7.attn.out <- LinearInputGrad(grad.blocks.7.attn.proj, blocks.7.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 4_084_224L * u, 384, true, b.Arena + 0 + 4_046_400L * u, 384, false, b.Gradients + 13_236_864, 384, 1f, default);  // grad.blocks.7.attn.proj.weight <- LinearWeightGrad(grad.blocks.7.attn.proj, blocks.7.attn.out)
+            // done by the node above: grad.blocks.7.attn.proj <- ScaleRows(grad.blocks.7.residual1)
+            ops.Node(159); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 4_084_224L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, false, b.Arena + 0 + 4_122_048L * u, 384, 0f, default);  // grad.blocks.7.attn.out <- LinearInputGrad(grad.blocks.7.attn.proj, blocks.7.attn.proj.weight)
+            ops.Node(160); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 4_084_224L * u, 384, true, b.Arena + 0 + 3_970_752L * u, 384, false, b.Gradients + 13_236_864, 384, 1f, default);  // grad.blocks.7.attn.proj.weight <- LinearWeightGrad(grad.blocks.7.attn.proj, blocks.7.attn.out)
             {  // grad.blocks.7.attn.proj.bias <- BiasGrad(grad.blocks.7.attn.proj)
+                ops.Node(161);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_084_224L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 13_384_320).Ptr(default));
             }
             {  // grad.blocks.7.attn.qkv <- AttentionGrad(grad.blocks.7.attn.out, blocks.7.attn.qkv, blocks.7.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_046_400L * u).Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Arena + 0 + 128_800L * u).Int(u * 1182));
+                ops.Node(162);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Arena + 0 + 128_800L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Arena + 0 + 127_616L * u).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 4_159_872L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 4_122_048L * u).Ptr(b.Arena + 0 + 127_616L * u).Ptr(b.Arena + 0 + 128_800L * u).Ptr(b.Arena + 0 + 4_159_872L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 4_159_872L * u, 1152, false, b.ParametersBf16 + 6_396_672, 384, false, b.Arena + 0 + 3_857_280L * u, 384, 0f, default);  // grad.blocks.7.norm1.out <- LinearInputGrad(grad.blocks.7.attn.qkv, blocks.7.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 4_159_872L * u, 1152, true, b.Arena + 0 + 3_819_456L * u, 384, false, b.Gradients + 12_793_344, 384, 1f, default);  // grad.blocks.7.attn.qkv.weight <- LinearWeightGrad(grad.blocks.7.attn.qkv, blocks.7.norm1.out)
+            ops.Node(163); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 4_159_872L * u, 1152, false, b.ParametersBf16 + 6_396_672, 384, false, b.Arena + 0 + 3_857_280L * u, 384, 0f, default);  // grad.blocks.7.norm1.out <- LinearInputGrad(grad.blocks.7.attn.qkv, blocks.7.attn.qkv.weight)
+            ops.Node(164); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 4_159_872L * u, 1152, true, b.Arena + 0 + 3_819_456L * u, 384, false, b.Gradients + 12_793_344, 384, 1f, default);  // grad.blocks.7.attn.qkv.weight <- LinearWeightGrad(grad.blocks.7.attn.qkv, blocks.7.norm1.out)
             {  // grad.blocks.7.attn.qkv.bias <- BiasGrad(grad.blocks.7.attn.qkv)
+                ops.Node(165);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_159_872L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 13_235_712).Ptr(default));
             }
             {  // grad.blocks.6.residual2, grad.blocks.7.norm1.weight, grad.blocks.7.norm1.bias <- LayerNormGrad(grad.blocks.7.norm1.out, blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.mean, blocks.7.norm1.rstd)
+                ops.Node(166);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 3_970_752L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Arena + 0 + 127_200L * u).Ptr(b.Arena + 0 + 127_408L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 4_008_576L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Arena + 0 + 127_200L * u).Ptr(b.Arena + 0 + 127_408L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(13)).Int(197).Ptr(b.Arena + 0 + 3_819_456L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 12_792_576).Ptr(b.Gradients + 12_792_960));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(13)).Int(197).Ptr(b.Arena + 0 + 3_819_456L * u).Int(u * 197).Int(384));  // grad.blocks.6.mlp.fc2 <- ScaleRows(grad.blocks.6.residual2)
+            // done by the node above: grad.blocks.6.mlp.fc2 <- ScaleRows(grad.blocks.6.residual2)
             {  // grad.blocks.6.mlp.fc1 <- LinearInputGradGelu(grad.blocks.6.mlp.fc2, blocks.6.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_819_456L * u, 384, false, b.ParametersBf16 + 6_101_184, 1536, false, b.Arena + 0 + 3_857_280L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 3_857_280L * u).Long((long)u * 197 * 1536));
+                ops.Node(167);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_819_456L * u, 384, false, b.ParametersBf16 + 6_101_184, 1536, false, b.Arena + 0 + 4_008_576L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_008_576L * u).Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 4_008_576L * u).Ptr(b.Arena + 0 + 3_857_280L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.6.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc2, blocks.6.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 4_008_576L * u).Long(302_592L * u));  // blocks.6.mlp.act.recomputed <- GELU(blocks.6.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 3_819_456L * u, 384, true, b.Arena + 0 + 4_008_576L * u, 1536, false, b.Gradients + 12_202_368, 1536, 1f, default);
-            }
+            ops.Node(168); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 3_819_456L * u, 384, true, b.Arena + 0 + 3_857_280L * u, 1536, false, b.Gradients + 12_202_368, 1536, 1f, default);  // grad.blocks.6.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc2, blocks.6.mlp.act)
             {  // grad.blocks.6.mlp.fc2.bias <- BiasGrad(grad.blocks.6.mlp.fc2)
+                ops.Node(169);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_819_456L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 12_792_192).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 3_857_280L * u, 1536, false, b.ParametersBf16 + 5_805_504, 384, false, b.Arena + 0 + 3_668_160L * u, 384, 0f, default);  // grad.blocks.6.norm2.out <- LinearInputGrad(grad.blocks.6.mlp.fc1, blocks.6.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 3_857_280L * u, 1536, true, b.Arena + 0 + 3_630_336L * u, 384, false, b.Gradients + 11_611_008, 384, 1f, default);  // grad.blocks.6.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc1, blocks.6.norm2.out)
+            ops.Node(170); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 4_008_576L * u, 1536, false, b.ParametersBf16 + 5_805_504, 384, false, b.Arena + 0 + 3_668_160L * u, 384, 0f, default);  // grad.blocks.6.norm2.out <- LinearInputGrad(grad.blocks.6.mlp.fc1, blocks.6.mlp.fc1.weight)
+            ops.Node(171); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 4_008_576L * u, 1536, true, b.Arena + 0 + 3_554_688L * u, 384, false, b.Gradients + 11_611_008, 384, 1f, default);  // grad.blocks.6.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc1, blocks.6.norm2.out)
             {  // grad.blocks.6.mlp.fc1.bias <- BiasGrad(grad.blocks.6.mlp.fc1)
+                ops.Node(172);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_857_280L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 4_008_576L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 12_200_832).Ptr(default));
             }
             {  // grad.blocks.6.residual1, grad.blocks.6.norm2.weight, grad.blocks.6.norm2.bias <- LayerNormGrad(grad.blocks.6.norm2.out, blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.mean, blocks.6.norm2.rstd)
+                ops.Node(173);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 3_554_688L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 126_992L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_668_160L * u).Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 126_992L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(12)).Int(197).Ptr(b.Arena + 0 + 3_554_688L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_610_240).Ptr(b.Gradients + 11_610_624));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(12)).Int(197).Ptr(b.Arena + 0 + 3_554_688L * u).Int(u * 197).Int(384));  // grad.blocks.6.attn.proj <- ScaleRows(grad.blocks.6.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_554_688L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, false, b.Arena + 0 + 3_592_512L * u, 384, 0f, default);  // grad.blocks.6.attn.out <- LinearInputGrad(grad.blocks.6.attn.proj, blocks.6.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 3_554_688L * u, 384, true, b.Arena + 0 + 3_516_864L * u, 384, false, b.Gradients + 11_462_400, 384, 1f, default);  // grad.blocks.6.attn.proj.weight <- LinearWeightGrad(grad.blocks.6.attn.proj, blocks.6.attn.out)
+            // done by the node above: grad.blocks.6.attn.proj <- ScaleRows(grad.blocks.6.residual1)
+            ops.Node(174); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_554_688L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, false, b.Arena + 0 + 3_592_512L * u, 384, 0f, default);  // grad.blocks.6.attn.out <- LinearInputGrad(grad.blocks.6.attn.proj, blocks.6.attn.proj.weight)
+            ops.Node(175); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 3_554_688L * u, 384, true, b.Arena + 0 + 3_441_216L * u, 384, false, b.Gradients + 11_462_400, 384, 1f, default);  // grad.blocks.6.attn.proj.weight <- LinearWeightGrad(grad.blocks.6.attn.proj, blocks.6.attn.out)
             {  // grad.blocks.6.attn.proj.bias <- BiasGrad(grad.blocks.6.attn.proj)
+                ops.Node(176);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_554_688L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_609_856).Ptr(default));
             }
             {  // grad.blocks.6.attn.qkv <- AttentionGrad(grad.blocks.6.attn.out, blocks.6.attn.qkv, blocks.6.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_516_864L * u).Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Arena + 0 + 126_784L * u).Int(u * 1182));
+                ops.Node(177);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Arena + 0 + 126_784L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Arena + 0 + 125_600L * u).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 3_630_336L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_592_512L * u).Ptr(b.Arena + 0 + 125_600L * u).Ptr(b.Arena + 0 + 126_784L * u).Ptr(b.Arena + 0 + 3_630_336L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 3_630_336L * u, 1152, false, b.ParametersBf16 + 5_509_440, 384, false, b.Arena + 0 + 3_327_744L * u, 384, 0f, default);  // grad.blocks.6.norm1.out <- LinearInputGrad(grad.blocks.6.attn.qkv, blocks.6.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 3_630_336L * u, 1152, true, b.Arena + 0 + 3_289_920L * u, 384, false, b.Gradients + 11_018_880, 384, 1f, default);  // grad.blocks.6.attn.qkv.weight <- LinearWeightGrad(grad.blocks.6.attn.qkv, blocks.6.norm1.out)
+            ops.Node(178); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 3_630_336L * u, 1152, false, b.ParametersBf16 + 5_509_440, 384, false, b.Arena + 0 + 3_327_744L * u, 384, 0f, default);  // grad.blocks.6.norm1.out <- LinearInputGrad(grad.blocks.6.attn.qkv, blocks.6.attn.qkv.weight)
+            ops.Node(179); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 3_630_336L * u, 1152, true, b.Arena + 0 + 3_289_920L * u, 384, false, b.Gradients + 11_018_880, 384, 1f, default);  // grad.blocks.6.attn.qkv.weight <- LinearWeightGrad(grad.blocks.6.attn.qkv, blocks.6.norm1.out)
             {  // grad.blocks.6.attn.qkv.bias <- BiasGrad(grad.blocks.6.attn.qkv)
+                ops.Node(180);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_630_336L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 11_461_248).Ptr(default));
             }
             {  // grad.blocks.5.residual2, grad.blocks.6.norm1.weight, grad.blocks.6.norm1.bias <- LayerNormGrad(grad.blocks.6.norm1.out, blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.mean, blocks.6.norm1.rstd)
+                ops.Node(181);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_441_216L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Arena + 0 + 125_184L * u).Ptr(b.Arena + 0 + 125_392L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_479_040L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Arena + 0 + 125_184L * u).Ptr(b.Arena + 0 + 125_392L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(11)).Int(197).Ptr(b.Arena + 0 + 3_289_920L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_018_112).Ptr(b.Gradients + 11_018_496));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(11)).Int(197).Ptr(b.Arena + 0 + 3_289_920L * u).Int(u * 197).Int(384));  // grad.blocks.5.mlp.fc2 <- ScaleRows(grad.blocks.5.residual2)
+            // done by the node above: grad.blocks.5.mlp.fc2 <- ScaleRows(grad.blocks.5.residual2)
             {  // grad.blocks.5.mlp.fc1 <- LinearInputGradGelu(grad.blocks.5.mlp.fc2, blocks.5.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_289_920L * u, 384, false, b.ParametersBf16 + 5_213_952, 1536, false, b.Arena + 0 + 3_327_744L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_327_744L * u).Long((long)u * 197 * 1536));
+                ops.Node(182);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 3_289_920L * u, 384, false, b.ParametersBf16 + 5_213_952, 1536, false, b.Arena + 0 + 3_479_040L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_479_040L * u).Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_479_040L * u).Ptr(b.Arena + 0 + 3_327_744L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.5.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc2, blocks.5.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_479_040L * u).Long(302_592L * u));  // blocks.5.mlp.act.recomputed <- GELU(blocks.5.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 3_289_920L * u, 384, true, b.Arena + 0 + 3_479_040L * u, 1536, false, b.Gradients + 10_427_904, 1536, 1f, default);
-            }
+            ops.Node(183); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 3_289_920L * u, 384, true, b.Arena + 0 + 3_327_744L * u, 1536, false, b.Gradients + 10_427_904, 1536, 1f, default);  // grad.blocks.5.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc2, blocks.5.mlp.act)
             {  // grad.blocks.5.mlp.fc2.bias <- BiasGrad(grad.blocks.5.mlp.fc2)
+                ops.Node(184);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_289_920L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_017_728).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 3_327_744L * u, 1536, false, b.ParametersBf16 + 4_918_272, 384, false, b.Arena + 0 + 3_138_624L * u, 384, 0f, default);  // grad.blocks.5.norm2.out <- LinearInputGrad(grad.blocks.5.mlp.fc1, blocks.5.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 3_327_744L * u, 1536, true, b.Arena + 0 + 3_100_800L * u, 384, false, b.Gradients + 9_836_544, 384, 1f, default);  // grad.blocks.5.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc1, blocks.5.norm2.out)
+            ops.Node(185); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 3_479_040L * u, 1536, false, b.ParametersBf16 + 4_918_272, 384, false, b.Arena + 0 + 3_138_624L * u, 384, 0f, default);  // grad.blocks.5.norm2.out <- LinearInputGrad(grad.blocks.5.mlp.fc1, blocks.5.mlp.fc1.weight)
+            ops.Node(186); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 3_479_040L * u, 1536, true, b.Arena + 0 + 3_025_152L * u, 384, false, b.Gradients + 9_836_544, 384, 1f, default);  // grad.blocks.5.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc1, blocks.5.norm2.out)
             {  // grad.blocks.5.mlp.fc1.bias <- BiasGrad(grad.blocks.5.mlp.fc1)
+                ops.Node(187);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_327_744L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_479_040L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 10_426_368).Ptr(default));
             }
             {  // grad.blocks.5.residual1, grad.blocks.5.norm2.weight, grad.blocks.5.norm2.bias <- LayerNormGrad(grad.blocks.5.norm2.out, blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.mean, blocks.5.norm2.rstd)
+                ops.Node(188);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_025_152L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 124_976L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_138_624L * u).Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 124_976L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(10)).Int(197).Ptr(b.Arena + 0 + 3_025_152L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_835_776).Ptr(b.Gradients + 9_836_160));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(10)).Int(197).Ptr(b.Arena + 0 + 3_025_152L * u).Int(u * 197).Int(384));  // grad.blocks.5.attn.proj <- ScaleRows(grad.blocks.5.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_025_152L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, false, b.Arena + 0 + 3_062_976L * u, 384, 0f, default);  // grad.blocks.5.attn.out <- LinearInputGrad(grad.blocks.5.attn.proj, blocks.5.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 3_025_152L * u, 384, true, b.Arena + 0 + 2_987_328L * u, 384, false, b.Gradients + 9_687_936, 384, 1f, default);  // grad.blocks.5.attn.proj.weight <- LinearWeightGrad(grad.blocks.5.attn.proj, blocks.5.attn.out)
+            // done by the node above: grad.blocks.5.attn.proj <- ScaleRows(grad.blocks.5.residual1)
+            ops.Node(189); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 3_025_152L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, false, b.Arena + 0 + 3_062_976L * u, 384, 0f, default);  // grad.blocks.5.attn.out <- LinearInputGrad(grad.blocks.5.attn.proj, blocks.5.attn.proj.weight)
+            ops.Node(190); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 3_025_152L * u, 384, true, b.Arena + 0 + 2_911_680L * u, 384, false, b.Gradients + 9_687_936, 384, 1f, default);  // grad.blocks.5.attn.proj.weight <- LinearWeightGrad(grad.blocks.5.attn.proj, blocks.5.attn.out)
             {  // grad.blocks.5.attn.proj.bias <- BiasGrad(grad.blocks.5.attn.proj)
+                ops.Node(191);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_025_152L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_835_392).Ptr(default));
             }
             {  // grad.blocks.5.attn.qkv <- AttentionGrad(grad.blocks.5.attn.out, blocks.5.attn.qkv, blocks.5.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_987_328L * u).Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Arena + 0 + 124_768L * u).Int(u * 1182));
+                ops.Node(192);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Arena + 0 + 124_768L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Arena + 0 + 123_584L * u).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 3_100_800L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 3_062_976L * u).Ptr(b.Arena + 0 + 123_584L * u).Ptr(b.Arena + 0 + 124_768L * u).Ptr(b.Arena + 0 + 3_100_800L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 3_100_800L * u, 1152, false, b.ParametersBf16 + 4_622_208, 384, false, b.Arena + 0 + 2_798_208L * u, 384, 0f, default);  // grad.blocks.5.norm1.out <- LinearInputGrad(grad.blocks.5.attn.qkv, blocks.5.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 3_100_800L * u, 1152, true, b.Arena + 0 + 2_760_384L * u, 384, false, b.Gradients + 9_244_416, 384, 1f, default);  // grad.blocks.5.attn.qkv.weight <- LinearWeightGrad(grad.blocks.5.attn.qkv, blocks.5.norm1.out)
+            ops.Node(193); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 3_100_800L * u, 1152, false, b.ParametersBf16 + 4_622_208, 384, false, b.Arena + 0 + 2_798_208L * u, 384, 0f, default);  // grad.blocks.5.norm1.out <- LinearInputGrad(grad.blocks.5.attn.qkv, blocks.5.attn.qkv.weight)
+            ops.Node(194); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 3_100_800L * u, 1152, true, b.Arena + 0 + 2_760_384L * u, 384, false, b.Gradients + 9_244_416, 384, 1f, default);  // grad.blocks.5.attn.qkv.weight <- LinearWeightGrad(grad.blocks.5.attn.qkv, blocks.5.norm1.out)
             {  // grad.blocks.5.attn.qkv.bias <- BiasGrad(grad.blocks.5.attn.qkv)
+                ops.Node(195);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 3_100_800L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 9_686_784).Ptr(default));
             }
             {  // grad.blocks.4.residual2, grad.blocks.5.norm1.weight, grad.blocks.5.norm1.bias <- LayerNormGrad(grad.blocks.5.norm1.out, blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.mean, blocks.5.norm1.rstd)
+                ops.Node(196);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 2_911_680L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Arena + 0 + 123_168L * u).Ptr(b.Arena + 0 + 123_376L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 2_949_504L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Arena + 0 + 123_168L * u).Ptr(b.Arena + 0 + 123_376L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(9)).Int(197).Ptr(b.Arena + 0 + 2_760_384L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_243_648).Ptr(b.Gradients + 9_244_032));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(9)).Int(197).Ptr(b.Arena + 0 + 2_760_384L * u).Int(u * 197).Int(384));  // grad.blocks.4.mlp.fc2 <- ScaleRows(grad.blocks.4.residual2)
+            // done by the node above: grad.blocks.4.mlp.fc2 <- ScaleRows(grad.blocks.4.residual2)
             {  // grad.blocks.4.mlp.fc1 <- LinearInputGradGelu(grad.blocks.4.mlp.fc2, blocks.4.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_760_384L * u, 384, false, b.ParametersBf16 + 4_326_720, 1536, false, b.Arena + 0 + 2_798_208L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_798_208L * u).Long((long)u * 197 * 1536));
+                ops.Node(197);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_760_384L * u, 384, false, b.ParametersBf16 + 4_326_720, 1536, false, b.Arena + 0 + 2_949_504L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_949_504L * u).Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_949_504L * u).Ptr(b.Arena + 0 + 2_798_208L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.4.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc2, blocks.4.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_949_504L * u).Long(302_592L * u));  // blocks.4.mlp.act.recomputed <- GELU(blocks.4.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 2_760_384L * u, 384, true, b.Arena + 0 + 2_949_504L * u, 1536, false, b.Gradients + 8_653_440, 1536, 1f, default);
-            }
+            ops.Node(198); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 2_760_384L * u, 384, true, b.Arena + 0 + 2_798_208L * u, 1536, false, b.Gradients + 8_653_440, 1536, 1f, default);  // grad.blocks.4.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc2, blocks.4.mlp.act)
             {  // grad.blocks.4.mlp.fc2.bias <- BiasGrad(grad.blocks.4.mlp.fc2)
+                ops.Node(199);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_760_384L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_243_264).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_798_208L * u, 1536, false, b.ParametersBf16 + 4_031_040, 384, false, b.Arena + 0 + 2_609_088L * u, 384, 0f, default);  // grad.blocks.4.norm2.out <- LinearInputGrad(grad.blocks.4.mlp.fc1, blocks.4.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 2_798_208L * u, 1536, true, b.Arena + 0 + 2_571_264L * u, 384, false, b.Gradients + 8_062_080, 384, 1f, default);  // grad.blocks.4.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc1, blocks.4.norm2.out)
+            ops.Node(200); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_949_504L * u, 1536, false, b.ParametersBf16 + 4_031_040, 384, false, b.Arena + 0 + 2_609_088L * u, 384, 0f, default);  // grad.blocks.4.norm2.out <- LinearInputGrad(grad.blocks.4.mlp.fc1, blocks.4.mlp.fc1.weight)
+            ops.Node(201); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 2_949_504L * u, 1536, true, b.Arena + 0 + 2_495_616L * u, 384, false, b.Gradients + 8_062_080, 384, 1f, default);  // grad.blocks.4.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc1, blocks.4.norm2.out)
             {  // grad.blocks.4.mlp.fc1.bias <- BiasGrad(grad.blocks.4.mlp.fc1)
+                ops.Node(202);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_798_208L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_949_504L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 8_651_904).Ptr(default));
             }
             {  // grad.blocks.4.residual1, grad.blocks.4.norm2.weight, grad.blocks.4.norm2.bias <- LayerNormGrad(grad.blocks.4.norm2.out, blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.mean, blocks.4.norm2.rstd)
+                ops.Node(203);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_495_616L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 122_960L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_609_088L * u).Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 122_960L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(8)).Int(197).Ptr(b.Arena + 0 + 2_495_616L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 8_061_312).Ptr(b.Gradients + 8_061_696));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(8)).Int(197).Ptr(b.Arena + 0 + 2_495_616L * u).Int(u * 197).Int(384));  // grad.blocks.4.attn.proj <- ScaleRows(grad.blocks.4.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 2_495_616L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, false, b.Arena + 0 + 2_533_440L * u, 384, 0f, default);  // grad.blocks.4.attn.out <- LinearInputGrad(grad.blocks.4.attn.proj, blocks.4.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 2_495_616L * u, 384, true, b.Arena + 0 + 2_457_792L * u, 384, false, b.Gradients + 7_913_472, 384, 1f, default);  // grad.blocks.4.attn.proj.weight <- LinearWeightGrad(grad.blocks.4.attn.proj, blocks.4.attn.out)
+            // done by the node above: grad.blocks.4.attn.proj <- ScaleRows(grad.blocks.4.residual1)
+            ops.Node(204); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 2_495_616L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, false, b.Arena + 0 + 2_533_440L * u, 384, 0f, default);  // grad.blocks.4.attn.out <- LinearInputGrad(grad.blocks.4.attn.proj, blocks.4.attn.proj.weight)
+            ops.Node(205); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 2_495_616L * u, 384, true, b.Arena + 0 + 2_382_144L * u, 384, false, b.Gradients + 7_913_472, 384, 1f, default);  // grad.blocks.4.attn.proj.weight <- LinearWeightGrad(grad.blocks.4.attn.proj, blocks.4.attn.out)
             {  // grad.blocks.4.attn.proj.bias <- BiasGrad(grad.blocks.4.attn.proj)
+                ops.Node(206);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_495_616L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 8_060_928).Ptr(default));
             }
             {  // grad.blocks.4.attn.qkv <- AttentionGrad(grad.blocks.4.attn.out, blocks.4.attn.qkv, blocks.4.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_457_792L * u).Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Arena + 0 + 122_752L * u).Int(u * 1182));
+                ops.Node(207);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Arena + 0 + 122_752L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Arena + 0 + 121_568L * u).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 2_571_264L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_533_440L * u).Ptr(b.Arena + 0 + 121_568L * u).Ptr(b.Arena + 0 + 122_752L * u).Ptr(b.Arena + 0 + 2_571_264L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 2_571_264L * u, 1152, false, b.ParametersBf16 + 3_734_976, 384, false, b.Arena + 0 + 2_268_672L * u, 384, 0f, default);  // grad.blocks.4.norm1.out <- LinearInputGrad(grad.blocks.4.attn.qkv, blocks.4.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 2_571_264L * u, 1152, true, b.Arena + 0 + 2_230_848L * u, 384, false, b.Gradients + 7_469_952, 384, 1f, default);  // grad.blocks.4.attn.qkv.weight <- LinearWeightGrad(grad.blocks.4.attn.qkv, blocks.4.norm1.out)
+            ops.Node(208); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 2_571_264L * u, 1152, false, b.ParametersBf16 + 3_734_976, 384, false, b.Arena + 0 + 2_268_672L * u, 384, 0f, default);  // grad.blocks.4.norm1.out <- LinearInputGrad(grad.blocks.4.attn.qkv, blocks.4.attn.qkv.weight)
+            ops.Node(209); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 2_571_264L * u, 1152, true, b.Arena + 0 + 2_230_848L * u, 384, false, b.Gradients + 7_469_952, 384, 1f, default);  // grad.blocks.4.attn.qkv.weight <- LinearWeightGrad(grad.blocks.4.attn.qkv, blocks.4.norm1.out)
             {  // grad.blocks.4.attn.qkv.bias <- BiasGrad(grad.blocks.4.attn.qkv)
+                ops.Node(210);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_571_264L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 7_912_320).Ptr(default));
             }
             {  // grad.blocks.3.residual2, grad.blocks.4.norm1.weight, grad.blocks.4.norm1.bias <- LayerNormGrad(grad.blocks.4.norm1.out, blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.mean, blocks.4.norm1.rstd)
+                ops.Node(211);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_382_144L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Arena + 0 + 121_152L * u).Ptr(b.Arena + 0 + 121_360L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_419_968L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Arena + 0 + 121_152L * u).Ptr(b.Arena + 0 + 121_360L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(7)).Int(197).Ptr(b.Arena + 0 + 2_230_848L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 7_469_184).Ptr(b.Gradients + 7_469_568));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(7)).Int(197).Ptr(b.Arena + 0 + 2_230_848L * u).Int(u * 197).Int(384));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            // done by the node above: grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
             {  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_230_848L * u, 384, false, b.ParametersBf16 + 3_439_488, 1536, false, b.Arena + 0 + 2_268_672L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 2_268_672L * u).Long((long)u * 197 * 1536));
+                ops.Node(212);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 2_230_848L * u, 384, false, b.ParametersBf16 + 3_439_488, 1536, false, b.Arena + 0 + 2_419_968L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_419_968L * u).Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 2_419_968L * u).Ptr(b.Arena + 0 + 2_268_672L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 2_419_968L * u).Long(302_592L * u));  // blocks.3.mlp.act.recomputed <- GELU(blocks.3.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 2_230_848L * u, 384, true, b.Arena + 0 + 2_419_968L * u, 1536, false, b.Gradients + 6_878_976, 1536, 1f, default);
-            }
+            ops.Node(213); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 2_230_848L * u, 384, true, b.Arena + 0 + 2_268_672L * u, 1536, false, b.Gradients + 6_878_976, 1536, 1f, default);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
             {  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+                ops.Node(214);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_230_848L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 7_468_800).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_268_672L * u, 1536, false, b.ParametersBf16 + 3_143_808, 384, false, b.Arena + 0 + 2_079_552L * u, 384, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 2_268_672L * u, 1536, true, b.Arena + 0 + 2_041_728L * u, 384, false, b.Gradients + 6_287_616, 384, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            ops.Node(215); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 2_419_968L * u, 1536, false, b.ParametersBf16 + 3_143_808, 384, false, b.Arena + 0 + 2_079_552L * u, 384, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            ops.Node(216); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 2_419_968L * u, 1536, true, b.Arena + 0 + 1_966_080L * u, 384, false, b.Gradients + 6_287_616, 384, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
             {  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+                ops.Node(217);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_268_672L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_419_968L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 6_877_440).Ptr(default));
             }
             {  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+                ops.Node(218);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 1_966_080L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 120_944L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_079_552L * u).Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 120_944L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(6)).Int(197).Ptr(b.Arena + 0 + 1_966_080L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 6_286_848).Ptr(b.Gradients + 6_287_232));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(6)).Int(197).Ptr(b.Arena + 0 + 1_966_080L * u).Int(u * 197).Int(384));  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_966_080L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, false, b.Arena + 0 + 2_003_904L * u, 384, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 1_966_080L * u, 384, true, b.Arena + 0 + 1_928_256L * u, 384, false, b.Gradients + 6_139_008, 384, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            // done by the node above: grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            ops.Node(219); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_966_080L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, false, b.Arena + 0 + 2_003_904L * u, 384, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            ops.Node(220); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 1_966_080L * u, 384, true, b.Arena + 0 + 1_852_608L * u, 384, false, b.Gradients + 6_139_008, 384, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
             {  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+                ops.Node(221);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_966_080L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 6_286_464).Ptr(default));
             }
             {  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_928_256L * u).Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Arena + 0 + 120_736L * u).Int(u * 1182));
+                ops.Node(222);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Arena + 0 + 120_736L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Arena + 0 + 119_552L * u).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 2_041_728L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 2_003_904L * u).Ptr(b.Arena + 0 + 119_552L * u).Ptr(b.Arena + 0 + 120_736L * u).Ptr(b.Arena + 0 + 2_041_728L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 2_041_728L * u, 1152, false, b.ParametersBf16 + 2_847_744, 384, false, b.Arena + 0 + 1_739_136L * u, 384, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 2_041_728L * u, 1152, true, b.Arena + 0 + 1_701_312L * u, 384, false, b.Gradients + 5_695_488, 384, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            ops.Node(223); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 2_041_728L * u, 1152, false, b.ParametersBf16 + 2_847_744, 384, false, b.Arena + 0 + 1_739_136L * u, 384, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            ops.Node(224); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 2_041_728L * u, 1152, true, b.Arena + 0 + 1_701_312L * u, 384, false, b.Gradients + 5_695_488, 384, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
             {  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+                ops.Node(225);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 2_041_728L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 6_137_856).Ptr(default));
             }
             {  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+                ops.Node(226);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 1_852_608L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Arena + 0 + 119_136L * u).Ptr(b.Arena + 0 + 119_344L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 1_890_432L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Arena + 0 + 119_136L * u).Ptr(b.Arena + 0 + 119_344L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(5)).Int(197).Ptr(b.Arena + 0 + 1_701_312L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 5_694_720).Ptr(b.Gradients + 5_695_104));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(5)).Int(197).Ptr(b.Arena + 0 + 1_701_312L * u).Int(u * 197).Int(384));  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            // done by the node above: grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
             {  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_701_312L * u, 384, false, b.ParametersBf16 + 2_552_256, 1536, false, b.Arena + 0 + 1_739_136L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_739_136L * u).Long((long)u * 197 * 1536));
+                ops.Node(227);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_701_312L * u, 384, false, b.ParametersBf16 + 2_552_256, 1536, false, b.Arena + 0 + 1_890_432L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_890_432L * u).Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_890_432L * u).Ptr(b.Arena + 0 + 1_739_136L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_890_432L * u).Long(302_592L * u));  // blocks.2.mlp.act.recomputed <- GELU(blocks.2.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 1_701_312L * u, 384, true, b.Arena + 0 + 1_890_432L * u, 1536, false, b.Gradients + 5_104_512, 1536, 1f, default);
-            }
+            ops.Node(228); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 1_701_312L * u, 384, true, b.Arena + 0 + 1_739_136L * u, 1536, false, b.Gradients + 5_104_512, 1536, 1f, default);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
             {  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+                ops.Node(229);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_701_312L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 5_694_336).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_739_136L * u, 1536, false, b.ParametersBf16 + 2_256_576, 384, false, b.Arena + 0 + 1_550_016L * u, 384, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 1_739_136L * u, 1536, true, b.Arena + 0 + 1_512_192L * u, 384, false, b.Gradients + 4_513_152, 384, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            ops.Node(230); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_890_432L * u, 1536, false, b.ParametersBf16 + 2_256_576, 384, false, b.Arena + 0 + 1_550_016L * u, 384, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            ops.Node(231); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 1_890_432L * u, 1536, true, b.Arena + 0 + 1_436_544L * u, 384, false, b.Gradients + 4_513_152, 384, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
             {  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+                ops.Node(232);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_739_136L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_890_432L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 5_102_976).Ptr(default));
             }
             {  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+                ops.Node(233);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_436_544L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 118_928L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_550_016L * u).Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 118_928L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(4)).Int(197).Ptr(b.Arena + 0 + 1_436_544L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 4_512_384).Ptr(b.Gradients + 4_512_768));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(4)).Int(197).Ptr(b.Arena + 0 + 1_436_544L * u).Int(u * 197).Int(384));  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_436_544L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, false, b.Arena + 0 + 1_474_368L * u, 384, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 1_436_544L * u, 384, true, b.Arena + 0 + 1_398_720L * u, 384, false, b.Gradients + 4_364_544, 384, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            // done by the node above: grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            ops.Node(234); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 1_436_544L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, false, b.Arena + 0 + 1_474_368L * u, 384, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            ops.Node(235); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 1_436_544L * u, 384, true, b.Arena + 0 + 1_323_072L * u, 384, false, b.Gradients + 4_364_544, 384, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
             {  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+                ops.Node(236);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_436_544L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 4_512_000).Ptr(default));
             }
             {  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_398_720L * u).Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Arena + 0 + 118_720L * u).Int(u * 1182));
+                ops.Node(237);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Arena + 0 + 118_720L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Arena + 0 + 117_536L * u).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 1_512_192L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_474_368L * u).Ptr(b.Arena + 0 + 117_536L * u).Ptr(b.Arena + 0 + 118_720L * u).Ptr(b.Arena + 0 + 1_512_192L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 1_512_192L * u, 1152, false, b.ParametersBf16 + 1_960_512, 384, false, b.Arena + 0 + 1_209_600L * u, 384, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 1_512_192L * u, 1152, true, b.Arena + 0 + 1_171_776L * u, 384, false, b.Gradients + 3_921_024, 384, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            ops.Node(238); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 1_512_192L * u, 1152, false, b.ParametersBf16 + 1_960_512, 384, false, b.Arena + 0 + 1_209_600L * u, 384, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            ops.Node(239); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 1_512_192L * u, 1152, true, b.Arena + 0 + 1_171_776L * u, 384, false, b.Gradients + 3_921_024, 384, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
             {  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+                ops.Node(240);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_512_192L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 4_363_392).Ptr(default));
             }
             {  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+                ops.Node(241);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_323_072L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Arena + 0 + 117_120L * u).Ptr(b.Arena + 0 + 117_328L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_360_896L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Arena + 0 + 117_120L * u).Ptr(b.Arena + 0 + 117_328L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(3)).Int(197).Ptr(b.Arena + 0 + 1_171_776L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 3_920_256).Ptr(b.Gradients + 3_920_640));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(3)).Int(197).Ptr(b.Arena + 0 + 1_171_776L * u).Int(u * 197).Int(384));  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            // done by the node above: grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
             {  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_171_776L * u, 384, false, b.ParametersBf16 + 1_665_024, 1536, false, b.Arena + 0 + 1_209_600L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 1_209_600L * u).Long((long)u * 197 * 1536));
+                ops.Node(242);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 1_171_776L * u, 384, false, b.ParametersBf16 + 1_665_024, 1536, false, b.Arena + 0 + 1_360_896L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_360_896L * u).Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 1_360_896L * u).Ptr(b.Arena + 0 + 1_209_600L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 1_360_896L * u).Long(302_592L * u));  // blocks.1.mlp.act.recomputed <- GELU(blocks.1.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 1_171_776L * u, 384, true, b.Arena + 0 + 1_360_896L * u, 1536, false, b.Gradients + 3_330_048, 1536, 1f, default);
-            }
+            ops.Node(243); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 1_171_776L * u, 384, true, b.Arena + 0 + 1_209_600L * u, 1536, false, b.Gradients + 3_330_048, 1536, 1f, default);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
             {  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+                ops.Node(244);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_171_776L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 3_919_872).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_209_600L * u, 1536, false, b.ParametersBf16 + 1_369_344, 384, false, b.Arena + 0 + 1_020_480L * u, 384, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 1_209_600L * u, 1536, true, b.Arena + 0 + 982_656L * u, 384, false, b.Gradients + 2_738_688, 384, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            ops.Node(245); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 1_360_896L * u, 1536, false, b.ParametersBf16 + 1_369_344, 384, false, b.Arena + 0 + 1_020_480L * u, 384, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            ops.Node(246); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 1_360_896L * u, 1536, true, b.Arena + 0 + 907_008L * u, 384, false, b.Gradients + 2_738_688, 384, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
             {  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+                ops.Node(247);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_209_600L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_360_896L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 3_328_512).Ptr(default));
             }
             {  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+                ops.Node(248);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 907_008L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 116_912L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 1_020_480L * u).Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 116_912L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(2)).Int(197).Ptr(b.Arena + 0 + 907_008L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_737_920).Ptr(b.Gradients + 2_738_304));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(2)).Int(197).Ptr(b.Arena + 0 + 907_008L * u).Int(u * 197).Int(384));  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 907_008L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, false, b.Arena + 0 + 944_832L * u, 384, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 907_008L * u, 384, true, b.Arena + 0 + 869_184L * u, 384, false, b.Gradients + 2_590_080, 384, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            // done by the node above: grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            ops.Node(249); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 907_008L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, false, b.Arena + 0 + 944_832L * u, 384, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            ops.Node(250); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 907_008L * u, 384, true, b.Arena + 0 + 793_536L * u, 384, false, b.Gradients + 2_590_080, 384, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
             {  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+                ops.Node(251);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 907_008L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_737_536).Ptr(default));
             }
             {  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 869_184L * u).Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Arena + 0 + 116_704L * u).Int(u * 1182));
+                ops.Node(252);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Arena + 0 + 116_704L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Arena + 0 + 115_520L * u).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 982_656L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 944_832L * u).Ptr(b.Arena + 0 + 115_520L * u).Ptr(b.Arena + 0 + 116_704L * u).Ptr(b.Arena + 0 + 982_656L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 982_656L * u, 1152, false, b.ParametersBf16 + 1_073_280, 384, false, b.Arena + 0 + 680_064L * u, 384, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 982_656L * u, 1152, true, b.Arena + 0 + 642_240L * u, 384, false, b.Gradients + 2_146_560, 384, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            ops.Node(253); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 982_656L * u, 1152, false, b.ParametersBf16 + 1_073_280, 384, false, b.Arena + 0 + 680_064L * u, 384, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            ops.Node(254); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 982_656L * u, 1152, true, b.Arena + 0 + 642_240L * u, 384, false, b.Gradients + 2_146_560, 384, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
             {  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+                ops.Node(255);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 982_656L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 2_588_928).Ptr(default));
             }
             {  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+                ops.Node(256);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 793_536L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Arena + 0 + 115_104L * u).Ptr(b.Arena + 0 + 115_312L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 831_360L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Arena + 0 + 115_104L * u).Ptr(b.Arena + 0 + 115_312L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(1)).Int(197).Ptr(b.Arena + 0 + 642_240L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_145_792).Ptr(b.Gradients + 2_146_176));
             }
             // blocks.0
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(1)).Int(197).Ptr(b.Arena + 0 + 642_240L * u).Int(u * 197).Int(384));  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            // done by the node above: grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
             {  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 642_240L * u, 384, false, b.ParametersBf16 + 777_792, 1536, false, b.Arena + 0 + 680_064L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 680_064L * u).Long((long)u * 197 * 1536));
+                ops.Node(257);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 1536, 384, b.Arena + 0 + 642_240L * u, 384, false, b.ParametersBf16 + 777_792, 1536, false, b.Arena + 0 + 831_360L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 197 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 831_360L * u).Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 831_360L * u).Ptr(b.Arena + 0 + 680_064L * u).Long((long)u * 197 * 1536));
             }
-            {  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(302_592L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 831_360L * u).Long(302_592L * u));  // blocks.0.mlp.act.recomputed <- GELU(blocks.0.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 642_240L * u, 384, true, b.Arena + 0 + 831_360L * u, 1536, false, b.Gradients + 1_555_584, 1536, 1f, default);
-            }
+            ops.Node(258); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 197, b.Arena + 0 + 642_240L * u, 384, true, b.Arena + 0 + 680_064L * u, 1536, false, b.Gradients + 1_555_584, 1536, 1f, default);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
             {  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+                ops.Node(259);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 642_240L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_145_408).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 680_064L * u, 1536, false, b.ParametersBf16 + 482_112, 384, false, b.Arena + 0 + 490_944L * u, 384, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 680_064L * u, 1536, true, b.Arena + 0 + 453_120L * u, 384, false, b.Gradients + 964_224, 384, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            ops.Node(260); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1536, b.Arena + 0 + 831_360L * u, 1536, false, b.ParametersBf16 + 482_112, 384, false, b.Arena + 0 + 490_944L * u, 384, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            ops.Node(261); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 197, b.Arena + 0 + 831_360L * u, 1536, true, b.Arena + 0 + 377_472L * u, 384, false, b.Gradients + 964_224, 384, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
             {  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+                ops.Node(262);
                 uint chunks = CudaChunks(u * 197, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 680_064L * u).Int(u * 197).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 831_360L * u).Int(u * 197).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 1_554_048).Ptr(default));
             }
             {  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+                ops.Node(263);
                 uint chunks = CudaChunks(u * 197, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 377_472L * u).Ptr(b.Parameters + 963_456).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 114_896L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 490_944L * u).Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Parameters + 963_456).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 114_896L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1).Ptr(b.Drop(0)).Int(197).Ptr(b.Arena + 0 + 377_472L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 963_456).Ptr(b.Gradients + 963_840));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 197 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Drop(0)).Int(197).Ptr(b.Arena + 0 + 377_472L * u).Int(u * 197).Int(384));  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 377_472L * u, 384, false, b.ParametersBf16 + 407_808, 384, false, b.Arena + 0 + 415_296L * u, 384, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 377_472L * u, 384, true, b.Arena + 0 + 339_648L * u, 384, false, b.Gradients + 815_616, 384, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            // done by the node above: grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            ops.Node(264); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 384, b.Arena + 0 + 377_472L * u, 384, false, b.ParametersBf16 + 407_808, 384, false, b.Arena + 0 + 415_296L * u, 384, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            ops.Node(265); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 197, b.Arena + 0 + 377_472L * u, 384, true, b.Arena + 0 + 339_648L * u, 384, false, b.Gradients + 815_616, 384, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
             {  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+                ops.Node(266);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 377_472L * u).Int(u * 197).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 963_072).Ptr(default));
             }
             {  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+                ops.Node(267);
                 ops.Launch(CudaKernel.dino_flash_attention_delta_t197_d64, (uint)((u * 1182 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 339_648L * u).Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Arena + 0 + 114_688L * u).Int(u * 1182));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Arena + 0 + 113_504L * u).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 453_120L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t197_d64, 5, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 415_296L * u).Ptr(b.Arena + 0 + 113_504L * u).Ptr(b.Arena + 0 + 114_688L * u).Ptr(b.Arena + 0 + 453_120L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 453_120L * u, 1152, false, b.ParametersBf16 + 186_048, 384, false, b.Arena + 0 + 226_176L * u, 384, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 453_120L * u, 1152, true, b.Arena + 0 + 75_264L * u, 384, false, b.Gradients + 372_096, 384, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            ops.Node(268); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 197, 384, 1152, b.Arena + 0 + 453_120L * u, 1152, false, b.ParametersBf16 + 186_048, 384, false, b.Arena + 0 + 226_176L * u, 384, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            ops.Node(269); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 197, b.Arena + 0 + 453_120L * u, 1152, true, b.Arena + 0 + 75_264L * u, 384, false, b.Gradients + 372_096, 384, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
             {  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+                ops.Node(270);
                 uint chunks = CudaChunks(u * 197, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 453_120L * u).Int(u * 197).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 814_464).Ptr(default));
             }
             {  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+                ops.Node(271);
                 uint chunks = CudaChunks(u * 197, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 226_176L * u).Ptr(b.Arena + 0 + 150_528L * u).Ptr(b.Parameters + 371_328).Ptr(b.Arena + 0 + 113_088L * u).Ptr(b.Arena + 0 + 113_296L * u).Ptr(b.Arena + 0 + 6_467_136L * u).Int(u * 197).Int(1));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 371_328).Ptr(b.Gradients + 371_712));
             }
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 296, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 384).Ptr(b.Gradients + 768).Int(u).Int(196));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed <- AssembleTokensGrad(grad.tokens)
+            ops.Node(272); ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 296, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 6_467_136L * u).Ptr(b.Arena + 0 + 75_264L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 384).Ptr(b.Gradients + 768).Int(u).Int(196));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed <- AssembleTokensGrad(grad.tokens)
             // patch_embed
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 768, u * 196, b.Arena + 0 + 75_264L * u, 384, true, b.Arena + 0 + 0L * u, 768, false, b.Gradients + 76_032, 768, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            ops.Node(273); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 768, u * 196, b.Arena + 0 + 75_264L * u, 384, true, b.Arena + 0 + 0L * u, 768, false, b.Gradients + 76_032, 768, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
             {  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+                ops.Node(274);
                 uint chunks = CudaChunks(u * 196, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0 + 75_264L * u).Int(u * 196).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 370_944).Ptr(default));
@@ -3423,224 +3489,260 @@ namespace DinoCompiled.Models
             }
         }
 
-        /// <summary>Backbone96: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 55_296 + 312_576 bytes per unit.</summary>
+        /// <summary>Backbone96: the forward alone in bf16 (the teacher's): reads b.Input, writes b.Output; the arena holds 55_296 + 397_824 bytes per unit.</summary>
         public static void Backbone96ForwardOnlyCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 27648), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(96));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 36, 384, 768, b.Arena + 13_824 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 13_824 + 13_824L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 27648), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(96));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 36, 384, 768, b.Arena + 13_824 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 13_824 + 13_824L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_crop96, 36, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 768).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_resize_positions_crop96, 36, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 768).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Arena + 0).Ptr(b.Arena + 13_824 + 27_648L * u).Int(u).Int(36));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            ops.Node(3); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Arena + 0).Ptr(b.Arena + 13_824 + 27_648L * u).Int(u).Int(36));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 13_824 + 41_856L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(4); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 13_824 + 41_856L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(6); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 963_072);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Drop(0)).Int(37).Int(u * 37).Int(384));
+                ops.Node(7);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 963_072).Ptr(b.Drop(0)).Int(37).Ptr(b.Arena + 13_824 + 41_856L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(8); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 777_024);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 13_824 + 7_104L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 56_064L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 2_145_408);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(1)).Int(37).Int(u * 37).Int(384));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 56_064L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 2_145_408).Ptr(b.Drop(1)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(11); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(12); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(13); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 2_737_536);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(2)).Int(37).Int(u * 37).Int(384));
+                ops.Node(14);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 2_737_536).Ptr(b.Drop(2)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(15); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 3_919_872);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(3)).Int(37).Int(u * 37).Int(384));
+                ops.Node(17);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 3_919_872).Ptr(b.Drop(3)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(18); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(19); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(20); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 4_512_000);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(4)).Int(37).Int(u * 37).Int(384));
+                ops.Node(21);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 4_512_000).Ptr(b.Drop(4)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(22); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 5_694_336);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(5)).Int(37).Int(u * 37).Int(384));
+                ops.Node(24);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 5_694_336).Ptr(b.Drop(5)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(25); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(26); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(27); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 6_286_464);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(6)).Int(37).Int(u * 37).Int(384));
+                ops.Node(28);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 6_286_464).Ptr(b.Drop(6)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(29); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 7_468_800);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(7)).Int(37).Int(u * 37).Int(384));
+                ops.Node(31);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 7_468_800).Ptr(b.Drop(7)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            ops.Node(32); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.Node(33); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Node(34); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
             {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 8_060_928);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(8)).Int(37).Int(u * 37).Int(384));
+                ops.Node(35);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 8_060_928).Ptr(b.Drop(8)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            ops.Node(36); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
             {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(37);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 9_243_264);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(9)).Int(37).Int(u * 37).Int(384));
+                ops.Node(38);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 9_243_264).Ptr(b.Drop(9)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            ops.Node(39); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.Node(40); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Node(41); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
             {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 9_835_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(10)).Int(37).Int(u * 37).Int(384));
+                ops.Node(42);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 9_835_392).Ptr(b.Drop(10)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            ops.Node(43); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
             {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(44);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 11_017_728);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(11)).Int(37).Int(u * 37).Int(384));
+                ops.Node(45);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 11_017_728).Ptr(b.Drop(11)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            ops.Node(46); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.Node(47); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Node(48); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
             {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 11_609_856);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(12)).Int(37).Int(u * 37).Int(384));
+                ops.Node(49);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 11_609_856).Ptr(b.Drop(12)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            ops.Node(50); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
             {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(51);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 12_792_192);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(13)).Int(37).Int(u * 37).Int(384));
+                ops.Node(52);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 12_792_192).Ptr(b.Drop(13)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            ops.Node(53); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.Node(54); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Node(55); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
             {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 13_384_320);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(14)).Int(37).Int(u * 37).Int(384));
+                ops.Node(56);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 13_384_320).Ptr(b.Drop(14)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            ops.Node(57); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
             {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(58);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 14_566_656);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(15)).Int(37).Int(u * 37).Int(384));
+                ops.Node(59);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 14_566_656).Ptr(b.Drop(15)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            ops.Node(60); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.Node(61); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Node(62); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
             {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 15_158_784);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(16)).Int(37).Int(u * 37).Int(384));
+                ops.Node(63);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 15_158_784).Ptr(b.Drop(16)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            ops.Node(64); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
             {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(65);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 16_341_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(17)).Int(37).Int(u * 37).Int(384));
+                ops.Node(66);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 16_341_120).Ptr(b.Drop(17)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            ops.Node(67); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.Node(68); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Node(69); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
             {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 16_933_248);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(18)).Int(37).Int(u * 37).Int(384));
+                ops.Node(70);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 16_933_248).Ptr(b.Drop(18)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            ops.Node(71); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
             {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(72);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 18_115_584);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(19)).Int(37).Int(u * 37).Int(384));
+                ops.Node(73);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 18_115_584).Ptr(b.Drop(19)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            ops.Node(74); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.Node(75); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Node(76); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
             {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 18_707_712);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(20)).Int(37).Int(u * 37).Int(384));
+                ops.Node(77);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 18_707_712).Ptr(b.Drop(20)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            ops.Node(78); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
             {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(79);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 19_890_048);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(21)).Int(37).Int(u * 37).Int(384));
+                ops.Node(80);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 19_890_048).Ptr(b.Drop(21)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // blocks.11
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 13_824 + 35_520L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 35_520L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            ops.Node(81); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.Node(82); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 13_824 + 21_312L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Node(83); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 42_624L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
             {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 13_824 + 7_104L * u, 384, 0f, b.Parameters + 20_482_176);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(default).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Drop(22)).Int(37).Int(u * 37).Int(384));
+                ops.Node(84);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Parameters + 20_482_176).Ptr(b.Drop(22)).Int(37).Ptr(b.Arena + 13_824 + 28_416L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 21_360L * u).Int(u * 37));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            ops.Node(85); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 7_152L * u).Int(u * 37));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
             {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 13_824 + 21_312L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 49_728L * u).Long((long)u * 37 * 1536));
+                ops.Node(86);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 0L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 13_824 + 42_624L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 42_624L * u).Ptr(b.Arena + 13_824 + 71_040L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 49_728L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 13_824 + 21_312L * u, 384, 0f, b.Parameters + 21_664_512);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(default).Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Drop(23)).Int(37).Int(u * 37).Int(384));
+                ops.Node(87);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 71_040L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 13_824 + 0L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 28_416L * u).Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 21_664_512).Ptr(b.Drop(23)).Int(37).Ptr(b.Arena + 13_824 + 7_104L * u).Int(u * 37).Int(384));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 21_312L * u).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(37));  // norm.cls <- GatherClass(blocks.11.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 13_824 + 384L * u).Ptr(b.Arena + 13_824 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(88); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 7_104L * u).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(37));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Node(89); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 0L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 13_824 + 384L * u).Ptr(b.Arena + 13_824 + 400L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone96: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 55_296 + 5_168_640 bytes per unit.</summary>
@@ -3648,219 +3750,255 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // patch_embed
-            ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 27648), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(96));  // patch_embed.columns <- Im2Col(images)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 36, 384, 768, b.Arena + 13_824 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 13_824 + 13_824L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
+            ops.Node(0); ops.Launch(CudaKernel.dino_im2col_bf16, CudaBlocks((long)u * 27648), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 13_824 + 0L * u).Int(u).Int(96));  // patch_embed.columns <- Im2Col(images)
+            ops.Node(1); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 36, 384, 768, b.Arena + 13_824 + 0L * u, 768, false, b.ParametersBf16 + 38_016, 768, true, b.Arena + 13_824 + 13_824L * u, 384, 0f, b.Parameters + 370_944);  // patch_embed.out <- Linear(patch_embed.columns, patch_embed.proj.weight, patch_embed.proj.bias)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_crop96, 36, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 768).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
+            ops.Node(2); ops.Launch(CudaKernel.dino_resize_positions_crop96, 36, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 768).Ptr(b.Arena + 0));  // pos_embed.resized <- ResizePositions(pos_embed)
             // tokens
-            ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Arena + 0).Ptr(b.Arena + 13_824 + 27_648L * u).Int(u).Int(36));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
+            ops.Node(3); ops.Launch(CudaKernel.dino_assemble_tokens, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Parameters + 0).Ptr(b.Parameters + 384).Ptr(b.Arena + 0).Ptr(b.Arena + 13_824 + 27_648L * u).Int(u).Int(36));  // tokens <- AssembleTokens(patch_embed.out, cls_token, pos_embed, pos_embed.resized)
             // blocks.0
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Arena + 13_824 + 20_928L * u).Ptr(b.Arena + 13_824 + 20_976L * u).Int(u * 37));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 13_824L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 13_824 + 41_856L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 63_168L * u).Ptr(b.Arena + 13_824 + 21_024L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
+            ops.Node(4); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Parameters + 371_712).Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Arena + 13_824 + 20_928L * u).Ptr(b.Arena + 13_824 + 20_976L * u).Int(u * 37));  // blocks.0.norm1.out, blocks.0.norm1.mean, blocks.0.norm1.rstd <- LayerNorm(tokens, blocks.0.norm1.weight, blocks.0.norm1.bias)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 13_824L * u, 384, false, b.ParametersBf16 + 186_048, 384, true, b.Arena + 13_824 + 41_856L * u, 1152, 0f, b.ParametersBf16 + 407_232);  // blocks.0.attn.qkv <- Linear(blocks.0.norm1.out, blocks.0.attn.qkv.weight, blocks.0.attn.qkv.bias)
+            ops.Node(6); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 63_168L * u).Ptr(b.Arena + 13_824 + 21_024L * u));  // blocks.0.attn.out, blocks.0.attn.probs <- Attention(blocks.0.attn.qkv)
             {  // blocks.0.residual1 <- LinearResidual(blocks.0.attn.out, blocks.0.attn.proj.weight, blocks.0.attn.proj.bias, tokens)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 63_168L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 13_824 + 70_272L * u, 384, 0f, b.Parameters + 963_072);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(default).Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Drop(0)).Int(37).Int(u * 37).Int(384));
+                ops.Node(7);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 63_168L * u, 384, false, b.ParametersBf16 + 407_808, 384, true, b.Arena + 13_824 + 70_272L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(b.Parameters + 963_072).Ptr(b.Drop(0)).Int(37).Ptr(b.Arena + 13_824 + 77_376L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 13_824 + 84_480L * u).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 21_296L * u).Int(u * 37));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
+            ops.Node(8); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Parameters + 963_456).Ptr(b.Parameters + 963_840).Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 21_296L * u).Int(u * 37));  // blocks.0.norm2.out, blocks.0.norm2.mean, blocks.0.norm2.rstd <- LayerNorm(blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.bias)
             {  // blocks.0.mlp.act <- LinearGelu(blocks.0.norm2.out, blocks.0.mlp.fc1.weight, blocks.0.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 84_480L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 13_824 + 91_584L * u, 1536, 0f, b.ParametersBf16 + 777_024);
+                ops.Node(9);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 70_272L * u, 384, false, b.ParametersBf16 + 482_112, 384, true, b.Arena + 13_824 + 91_584L * u, 1536, 0f, b.ParametersBf16 + 777_024);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 120_000L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.0.residual2 <- LinearResidual(blocks.0.mlp.act, blocks.0.mlp.fc2.weight, blocks.0.mlp.fc2.bias, blocks.0.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 120_000L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 13_824 + 148_416L * u, 384, 0f, b.Parameters + 2_145_408);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(default).Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(b.Drop(1)).Int(37).Int(u * 37).Int(384));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 120_000L * u, 1536, false, b.ParametersBf16 + 777_792, 1536, true, b.Arena + 13_824 + 148_416L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Parameters + 2_145_408).Ptr(b.Drop(1)).Int(37).Ptr(b.Arena + 13_824 + 155_520L * u).Int(u * 37).Int(384));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 13_824 + 120_000L * u).Ptr(b.Arena + 13_824 + 21_344L * u).Ptr(b.Arena + 13_824 + 21_392L * u).Int(u * 37));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 120_000L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 13_824 + 127_104L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 162_624L * u).Ptr(b.Arena + 13_824 + 21_440L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
+            ops.Node(11); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 155_520L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Parameters + 2_146_176).Ptr(b.Arena + 13_824 + 120_000L * u).Ptr(b.Arena + 13_824 + 21_344L * u).Ptr(b.Arena + 13_824 + 21_392L * u).Int(u * 37));  // blocks.1.norm1.out, blocks.1.norm1.mean, blocks.1.norm1.rstd <- LayerNorm(blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.bias)
+            ops.Node(12); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 120_000L * u, 384, false, b.ParametersBf16 + 1_073_280, 384, true, b.Arena + 13_824 + 127_104L * u, 1152, 0f, b.ParametersBf16 + 1_294_464);  // blocks.1.attn.qkv <- Linear(blocks.1.norm1.out, blocks.1.attn.qkv.weight, blocks.1.attn.qkv.bias)
+            ops.Node(13); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Arena + 13_824 + 21_440L * u));  // blocks.1.attn.out, blocks.1.attn.probs <- Attention(blocks.1.attn.qkv)
             {  // blocks.1.residual1 <- LinearResidual(blocks.1.attn.out, blocks.1.attn.proj.weight, blocks.1.attn.proj.bias, blocks.0.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 162_624L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 13_824 + 169_728L * u, 384, 0f, b.Parameters + 2_737_536);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(default).Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Drop(2)).Int(37).Int(u * 37).Int(384));
+                ops.Node(14);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 148_416L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, true, b.Arena + 13_824 + 169_728L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 155_520L * u).Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(b.Parameters + 2_737_536).Ptr(b.Drop(2)).Int(37).Ptr(b.Arena + 13_824 + 176_832L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 13_824 + 183_936L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 21_712L * u).Int(u * 37));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
+            ops.Node(15); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Parameters + 2_738_304).Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 21_712L * u).Int(u * 37));  // blocks.1.norm2.out, blocks.1.norm2.mean, blocks.1.norm2.rstd <- LayerNorm(blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.bias)
             {  // blocks.1.mlp.act <- LinearGelu(blocks.1.norm2.out, blocks.1.mlp.fc1.weight, blocks.1.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 183_936L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 13_824 + 191_040L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
+                ops.Node(16);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 169_728L * u, 384, false, b.ParametersBf16 + 1_369_344, 384, true, b.Arena + 13_824 + 191_040L * u, 1536, 0f, b.ParametersBf16 + 1_664_256);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 219_456L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.1.residual2 <- LinearResidual(blocks.1.mlp.act, blocks.1.mlp.fc2.weight, blocks.1.mlp.fc2.bias, blocks.1.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 219_456L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 13_824 + 247_872L * u, 384, 0f, b.Parameters + 3_919_872);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(default).Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(b.Drop(3)).Int(37).Int(u * 37).Int(384));
+                ops.Node(17);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 219_456L * u, 1536, false, b.ParametersBf16 + 1_665_024, 1536, true, b.Arena + 13_824 + 247_872L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Parameters + 3_919_872).Ptr(b.Drop(3)).Int(37).Ptr(b.Arena + 13_824 + 254_976L * u).Int(u * 37).Int(384));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 13_824 + 219_456L * u).Ptr(b.Arena + 13_824 + 21_760L * u).Ptr(b.Arena + 13_824 + 21_808L * u).Int(u * 37));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 219_456L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 13_824 + 226_560L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 262_080L * u).Ptr(b.Arena + 13_824 + 21_856L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
+            ops.Node(18); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 254_976L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Parameters + 3_920_640).Ptr(b.Arena + 13_824 + 219_456L * u).Ptr(b.Arena + 13_824 + 21_760L * u).Ptr(b.Arena + 13_824 + 21_808L * u).Int(u * 37));  // blocks.2.norm1.out, blocks.2.norm1.mean, blocks.2.norm1.rstd <- LayerNorm(blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.bias)
+            ops.Node(19); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 219_456L * u, 384, false, b.ParametersBf16 + 1_960_512, 384, true, b.Arena + 13_824 + 226_560L * u, 1152, 0f, b.ParametersBf16 + 2_181_696);  // blocks.2.attn.qkv <- Linear(blocks.2.norm1.out, blocks.2.attn.qkv.weight, blocks.2.attn.qkv.bias)
+            ops.Node(20); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Arena + 13_824 + 21_856L * u));  // blocks.2.attn.out, blocks.2.attn.probs <- Attention(blocks.2.attn.qkv)
             {  // blocks.2.residual1 <- LinearResidual(blocks.2.attn.out, blocks.2.attn.proj.weight, blocks.2.attn.proj.bias, blocks.1.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 262_080L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 13_824 + 269_184L * u, 384, 0f, b.Parameters + 4_512_000);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(default).Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Drop(4)).Int(37).Int(u * 37).Int(384));
+                ops.Node(21);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 247_872L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, true, b.Arena + 13_824 + 269_184L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 254_976L * u).Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(b.Parameters + 4_512_000).Ptr(b.Drop(4)).Int(37).Ptr(b.Arena + 13_824 + 276_288L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 13_824 + 283_392L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 22_128L * u).Int(u * 37));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
+            ops.Node(22); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Parameters + 4_512_768).Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 22_128L * u).Int(u * 37));  // blocks.2.norm2.out, blocks.2.norm2.mean, blocks.2.norm2.rstd <- LayerNorm(blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.bias)
             {  // blocks.2.mlp.act <- LinearGelu(blocks.2.norm2.out, blocks.2.mlp.fc1.weight, blocks.2.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 283_392L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 13_824 + 290_496L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
+                ops.Node(23);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 269_184L * u, 384, false, b.ParametersBf16 + 2_256_576, 384, true, b.Arena + 13_824 + 290_496L * u, 1536, 0f, b.ParametersBf16 + 2_551_488);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 318_912L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.2.residual2 <- LinearResidual(blocks.2.mlp.act, blocks.2.mlp.fc2.weight, blocks.2.mlp.fc2.bias, blocks.2.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 318_912L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 13_824 + 347_328L * u, 384, 0f, b.Parameters + 5_694_336);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(default).Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(b.Drop(5)).Int(37).Int(u * 37).Int(384));
+                ops.Node(24);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 318_912L * u, 1536, false, b.ParametersBf16 + 2_552_256, 1536, true, b.Arena + 13_824 + 347_328L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Parameters + 5_694_336).Ptr(b.Drop(5)).Int(37).Ptr(b.Arena + 13_824 + 354_432L * u).Int(u * 37).Int(384));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 13_824 + 318_912L * u).Ptr(b.Arena + 13_824 + 22_176L * u).Ptr(b.Arena + 13_824 + 22_224L * u).Int(u * 37));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 318_912L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 13_824 + 326_016L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 361_536L * u).Ptr(b.Arena + 13_824 + 22_272L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
+            ops.Node(25); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 354_432L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Parameters + 5_695_104).Ptr(b.Arena + 13_824 + 318_912L * u).Ptr(b.Arena + 13_824 + 22_176L * u).Ptr(b.Arena + 13_824 + 22_224L * u).Int(u * 37));  // blocks.3.norm1.out, blocks.3.norm1.mean, blocks.3.norm1.rstd <- LayerNorm(blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.bias)
+            ops.Node(26); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 318_912L * u, 384, false, b.ParametersBf16 + 2_847_744, 384, true, b.Arena + 13_824 + 326_016L * u, 1152, 0f, b.ParametersBf16 + 3_068_928);  // blocks.3.attn.qkv <- Linear(blocks.3.norm1.out, blocks.3.attn.qkv.weight, blocks.3.attn.qkv.bias)
+            ops.Node(27); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Arena + 13_824 + 22_272L * u));  // blocks.3.attn.out, blocks.3.attn.probs <- Attention(blocks.3.attn.qkv)
             {  // blocks.3.residual1 <- LinearResidual(blocks.3.attn.out, blocks.3.attn.proj.weight, blocks.3.attn.proj.bias, blocks.2.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 361_536L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 13_824 + 368_640L * u, 384, 0f, b.Parameters + 6_286_464);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(default).Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Drop(6)).Int(37).Int(u * 37).Int(384));
+                ops.Node(28);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 347_328L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, true, b.Arena + 13_824 + 368_640L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 354_432L * u).Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(b.Parameters + 6_286_464).Ptr(b.Drop(6)).Int(37).Ptr(b.Arena + 13_824 + 375_744L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 13_824 + 382_848L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 22_544L * u).Int(u * 37));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
+            ops.Node(29); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Parameters + 6_287_232).Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 22_544L * u).Int(u * 37));  // blocks.3.norm2.out, blocks.3.norm2.mean, blocks.3.norm2.rstd <- LayerNorm(blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.bias)
             {  // blocks.3.mlp.act <- LinearGelu(blocks.3.norm2.out, blocks.3.mlp.fc1.weight, blocks.3.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 382_848L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 13_824 + 389_952L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
+                ops.Node(30);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 368_640L * u, 384, false, b.ParametersBf16 + 3_143_808, 384, true, b.Arena + 13_824 + 389_952L * u, 1536, 0f, b.ParametersBf16 + 3_438_720);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 418_368L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.3.residual2 <- LinearResidual(blocks.3.mlp.act, blocks.3.mlp.fc2.weight, blocks.3.mlp.fc2.bias, blocks.3.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 418_368L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 13_824 + 446_784L * u, 384, 0f, b.Parameters + 7_468_800);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(default).Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(b.Drop(7)).Int(37).Int(u * 37).Int(384));
+                ops.Node(31);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 418_368L * u, 1536, false, b.ParametersBf16 + 3_439_488, 1536, true, b.Arena + 13_824 + 446_784L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Parameters + 7_468_800).Ptr(b.Drop(7)).Int(37).Ptr(b.Arena + 13_824 + 453_888L * u).Int(u * 37).Int(384));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 13_824 + 418_368L * u).Ptr(b.Arena + 13_824 + 22_592L * u).Ptr(b.Arena + 13_824 + 22_640L * u).Int(u * 37));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 418_368L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 13_824 + 425_472L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 460_992L * u).Ptr(b.Arena + 13_824 + 22_688L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
+            ops.Node(32); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 453_888L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Parameters + 7_469_568).Ptr(b.Arena + 13_824 + 418_368L * u).Ptr(b.Arena + 13_824 + 22_592L * u).Ptr(b.Arena + 13_824 + 22_640L * u).Int(u * 37));  // blocks.4.norm1.out, blocks.4.norm1.mean, blocks.4.norm1.rstd <- LayerNorm(blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.bias)
+            ops.Node(33); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 418_368L * u, 384, false, b.ParametersBf16 + 3_734_976, 384, true, b.Arena + 13_824 + 425_472L * u, 1152, 0f, b.ParametersBf16 + 3_956_160);  // blocks.4.attn.qkv <- Linear(blocks.4.norm1.out, blocks.4.attn.qkv.weight, blocks.4.attn.qkv.bias)
+            ops.Node(34); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Arena + 13_824 + 22_688L * u));  // blocks.4.attn.out, blocks.4.attn.probs <- Attention(blocks.4.attn.qkv)
             {  // blocks.4.residual1 <- LinearResidual(blocks.4.attn.out, blocks.4.attn.proj.weight, blocks.4.attn.proj.bias, blocks.3.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 460_992L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 13_824 + 468_096L * u, 384, 0f, b.Parameters + 8_060_928);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(default).Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Drop(8)).Int(37).Int(u * 37).Int(384));
+                ops.Node(35);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 446_784L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, true, b.Arena + 13_824 + 468_096L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 453_888L * u).Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(b.Parameters + 8_060_928).Ptr(b.Drop(8)).Int(37).Ptr(b.Arena + 13_824 + 475_200L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 13_824 + 482_304L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 22_960L * u).Int(u * 37));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
+            ops.Node(36); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Parameters + 8_061_696).Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 22_960L * u).Int(u * 37));  // blocks.4.norm2.out, blocks.4.norm2.mean, blocks.4.norm2.rstd <- LayerNorm(blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.bias)
             {  // blocks.4.mlp.act <- LinearGelu(blocks.4.norm2.out, blocks.4.mlp.fc1.weight, blocks.4.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 482_304L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 13_824 + 489_408L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
+                ops.Node(37);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 468_096L * u, 384, false, b.ParametersBf16 + 4_031_040, 384, true, b.Arena + 13_824 + 489_408L * u, 1536, 0f, b.ParametersBf16 + 4_325_952);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 517_824L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.4.residual2 <- LinearResidual(blocks.4.mlp.act, blocks.4.mlp.fc2.weight, blocks.4.mlp.fc2.bias, blocks.4.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 517_824L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 13_824 + 546_240L * u, 384, 0f, b.Parameters + 9_243_264);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(default).Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(b.Drop(9)).Int(37).Int(u * 37).Int(384));
+                ops.Node(38);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 517_824L * u, 1536, false, b.ParametersBf16 + 4_326_720, 1536, true, b.Arena + 13_824 + 546_240L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Parameters + 9_243_264).Ptr(b.Drop(9)).Int(37).Ptr(b.Arena + 13_824 + 553_344L * u).Int(u * 37).Int(384));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 13_824 + 517_824L * u).Ptr(b.Arena + 13_824 + 23_008L * u).Ptr(b.Arena + 13_824 + 23_056L * u).Int(u * 37));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 517_824L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 13_824 + 524_928L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 560_448L * u).Ptr(b.Arena + 13_824 + 23_104L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
+            ops.Node(39); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 553_344L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Parameters + 9_244_032).Ptr(b.Arena + 13_824 + 517_824L * u).Ptr(b.Arena + 13_824 + 23_008L * u).Ptr(b.Arena + 13_824 + 23_056L * u).Int(u * 37));  // blocks.5.norm1.out, blocks.5.norm1.mean, blocks.5.norm1.rstd <- LayerNorm(blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.bias)
+            ops.Node(40); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 517_824L * u, 384, false, b.ParametersBf16 + 4_622_208, 384, true, b.Arena + 13_824 + 524_928L * u, 1152, 0f, b.ParametersBf16 + 4_843_392);  // blocks.5.attn.qkv <- Linear(blocks.5.norm1.out, blocks.5.attn.qkv.weight, blocks.5.attn.qkv.bias)
+            ops.Node(41); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Arena + 13_824 + 23_104L * u));  // blocks.5.attn.out, blocks.5.attn.probs <- Attention(blocks.5.attn.qkv)
             {  // blocks.5.residual1 <- LinearResidual(blocks.5.attn.out, blocks.5.attn.proj.weight, blocks.5.attn.proj.bias, blocks.4.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 560_448L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 13_824 + 567_552L * u, 384, 0f, b.Parameters + 9_835_392);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(default).Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Drop(10)).Int(37).Int(u * 37).Int(384));
+                ops.Node(42);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 546_240L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, true, b.Arena + 13_824 + 567_552L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 553_344L * u).Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(b.Parameters + 9_835_392).Ptr(b.Drop(10)).Int(37).Ptr(b.Arena + 13_824 + 574_656L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 13_824 + 581_760L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 23_376L * u).Int(u * 37));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
+            ops.Node(43); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Parameters + 9_836_160).Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 23_376L * u).Int(u * 37));  // blocks.5.norm2.out, blocks.5.norm2.mean, blocks.5.norm2.rstd <- LayerNorm(blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.bias)
             {  // blocks.5.mlp.act <- LinearGelu(blocks.5.norm2.out, blocks.5.mlp.fc1.weight, blocks.5.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 581_760L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 13_824 + 588_864L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
+                ops.Node(44);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 567_552L * u, 384, false, b.ParametersBf16 + 4_918_272, 384, true, b.Arena + 13_824 + 588_864L * u, 1536, 0f, b.ParametersBf16 + 5_213_184);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 617_280L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.5.residual2 <- LinearResidual(blocks.5.mlp.act, blocks.5.mlp.fc2.weight, blocks.5.mlp.fc2.bias, blocks.5.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 617_280L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 13_824 + 645_696L * u, 384, 0f, b.Parameters + 11_017_728);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(default).Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(b.Drop(11)).Int(37).Int(u * 37).Int(384));
+                ops.Node(45);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 617_280L * u, 1536, false, b.ParametersBf16 + 5_213_952, 1536, true, b.Arena + 13_824 + 645_696L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Parameters + 11_017_728).Ptr(b.Drop(11)).Int(37).Ptr(b.Arena + 13_824 + 652_800L * u).Int(u * 37).Int(384));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 13_824 + 617_280L * u).Ptr(b.Arena + 13_824 + 23_424L * u).Ptr(b.Arena + 13_824 + 23_472L * u).Int(u * 37));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 617_280L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 13_824 + 624_384L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 659_904L * u).Ptr(b.Arena + 13_824 + 23_520L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
+            ops.Node(46); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 652_800L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Parameters + 11_018_496).Ptr(b.Arena + 13_824 + 617_280L * u).Ptr(b.Arena + 13_824 + 23_424L * u).Ptr(b.Arena + 13_824 + 23_472L * u).Int(u * 37));  // blocks.6.norm1.out, blocks.6.norm1.mean, blocks.6.norm1.rstd <- LayerNorm(blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.bias)
+            ops.Node(47); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 617_280L * u, 384, false, b.ParametersBf16 + 5_509_440, 384, true, b.Arena + 13_824 + 624_384L * u, 1152, 0f, b.ParametersBf16 + 5_730_624);  // blocks.6.attn.qkv <- Linear(blocks.6.norm1.out, blocks.6.attn.qkv.weight, blocks.6.attn.qkv.bias)
+            ops.Node(48); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Arena + 13_824 + 23_520L * u));  // blocks.6.attn.out, blocks.6.attn.probs <- Attention(blocks.6.attn.qkv)
             {  // blocks.6.residual1 <- LinearResidual(blocks.6.attn.out, blocks.6.attn.proj.weight, blocks.6.attn.proj.bias, blocks.5.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 659_904L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 13_824 + 667_008L * u, 384, 0f, b.Parameters + 11_609_856);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(default).Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Drop(12)).Int(37).Int(u * 37).Int(384));
+                ops.Node(49);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 645_696L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, true, b.Arena + 13_824 + 667_008L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 652_800L * u).Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(b.Parameters + 11_609_856).Ptr(b.Drop(12)).Int(37).Ptr(b.Arena + 13_824 + 674_112L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 13_824 + 681_216L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 23_792L * u).Int(u * 37));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
+            ops.Node(50); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Parameters + 11_610_624).Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 23_792L * u).Int(u * 37));  // blocks.6.norm2.out, blocks.6.norm2.mean, blocks.6.norm2.rstd <- LayerNorm(blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.bias)
             {  // blocks.6.mlp.act <- LinearGelu(blocks.6.norm2.out, blocks.6.mlp.fc1.weight, blocks.6.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 681_216L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 13_824 + 688_320L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
+                ops.Node(51);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 667_008L * u, 384, false, b.ParametersBf16 + 5_805_504, 384, true, b.Arena + 13_824 + 688_320L * u, 1536, 0f, b.ParametersBf16 + 6_100_416);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 716_736L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.6.residual2 <- LinearResidual(blocks.6.mlp.act, blocks.6.mlp.fc2.weight, blocks.6.mlp.fc2.bias, blocks.6.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 716_736L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 13_824 + 745_152L * u, 384, 0f, b.Parameters + 12_792_192);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(default).Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(b.Drop(13)).Int(37).Int(u * 37).Int(384));
+                ops.Node(52);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 716_736L * u, 1536, false, b.ParametersBf16 + 6_101_184, 1536, true, b.Arena + 13_824 + 745_152L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Parameters + 12_792_192).Ptr(b.Drop(13)).Int(37).Ptr(b.Arena + 13_824 + 752_256L * u).Int(u * 37).Int(384));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 13_824 + 716_736L * u).Ptr(b.Arena + 13_824 + 23_840L * u).Ptr(b.Arena + 13_824 + 23_888L * u).Int(u * 37));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 716_736L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 13_824 + 723_840L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 759_360L * u).Ptr(b.Arena + 13_824 + 23_936L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
+            ops.Node(53); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 752_256L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Parameters + 12_792_960).Ptr(b.Arena + 13_824 + 716_736L * u).Ptr(b.Arena + 13_824 + 23_840L * u).Ptr(b.Arena + 13_824 + 23_888L * u).Int(u * 37));  // blocks.7.norm1.out, blocks.7.norm1.mean, blocks.7.norm1.rstd <- LayerNorm(blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.bias)
+            ops.Node(54); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 716_736L * u, 384, false, b.ParametersBf16 + 6_396_672, 384, true, b.Arena + 13_824 + 723_840L * u, 1152, 0f, b.ParametersBf16 + 6_617_856);  // blocks.7.attn.qkv <- Linear(blocks.7.norm1.out, blocks.7.attn.qkv.weight, blocks.7.attn.qkv.bias)
+            ops.Node(55); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Arena + 13_824 + 23_936L * u));  // blocks.7.attn.out, blocks.7.attn.probs <- Attention(blocks.7.attn.qkv)
             {  // blocks.7.residual1 <- LinearResidual(blocks.7.attn.out, blocks.7.attn.proj.weight, blocks.7.attn.proj.bias, blocks.6.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 759_360L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 13_824 + 766_464L * u, 384, 0f, b.Parameters + 13_384_320);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(default).Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Drop(14)).Int(37).Int(u * 37).Int(384));
+                ops.Node(56);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 745_152L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, true, b.Arena + 13_824 + 766_464L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 752_256L * u).Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(b.Parameters + 13_384_320).Ptr(b.Drop(14)).Int(37).Ptr(b.Arena + 13_824 + 773_568L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 13_824 + 780_672L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 24_208L * u).Int(u * 37));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
+            ops.Node(57); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Parameters + 13_385_088).Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 24_208L * u).Int(u * 37));  // blocks.7.norm2.out, blocks.7.norm2.mean, blocks.7.norm2.rstd <- LayerNorm(blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.bias)
             {  // blocks.7.mlp.act <- LinearGelu(blocks.7.norm2.out, blocks.7.mlp.fc1.weight, blocks.7.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 780_672L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 13_824 + 787_776L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
+                ops.Node(58);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 766_464L * u, 384, false, b.ParametersBf16 + 6_692_736, 384, true, b.Arena + 13_824 + 787_776L * u, 1536, 0f, b.ParametersBf16 + 6_987_648);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 816_192L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.7.residual2 <- LinearResidual(blocks.7.mlp.act, blocks.7.mlp.fc2.weight, blocks.7.mlp.fc2.bias, blocks.7.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 816_192L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 13_824 + 844_608L * u, 384, 0f, b.Parameters + 14_566_656);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(default).Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(b.Drop(15)).Int(37).Int(u * 37).Int(384));
+                ops.Node(59);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 816_192L * u, 1536, false, b.ParametersBf16 + 6_988_416, 1536, true, b.Arena + 13_824 + 844_608L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Parameters + 14_566_656).Ptr(b.Drop(15)).Int(37).Ptr(b.Arena + 13_824 + 851_712L * u).Int(u * 37).Int(384));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 13_824 + 816_192L * u).Ptr(b.Arena + 13_824 + 24_256L * u).Ptr(b.Arena + 13_824 + 24_304L * u).Int(u * 37));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 816_192L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 13_824 + 823_296L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 858_816L * u).Ptr(b.Arena + 13_824 + 24_352L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
+            ops.Node(60); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 851_712L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Parameters + 14_567_424).Ptr(b.Arena + 13_824 + 816_192L * u).Ptr(b.Arena + 13_824 + 24_256L * u).Ptr(b.Arena + 13_824 + 24_304L * u).Int(u * 37));  // blocks.8.norm1.out, blocks.8.norm1.mean, blocks.8.norm1.rstd <- LayerNorm(blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.bias)
+            ops.Node(61); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 816_192L * u, 384, false, b.ParametersBf16 + 7_283_904, 384, true, b.Arena + 13_824 + 823_296L * u, 1152, 0f, b.ParametersBf16 + 7_505_088);  // blocks.8.attn.qkv <- Linear(blocks.8.norm1.out, blocks.8.attn.qkv.weight, blocks.8.attn.qkv.bias)
+            ops.Node(62); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Arena + 13_824 + 24_352L * u));  // blocks.8.attn.out, blocks.8.attn.probs <- Attention(blocks.8.attn.qkv)
             {  // blocks.8.residual1 <- LinearResidual(blocks.8.attn.out, blocks.8.attn.proj.weight, blocks.8.attn.proj.bias, blocks.7.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 858_816L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 13_824 + 865_920L * u, 384, 0f, b.Parameters + 15_158_784);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(default).Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Drop(16)).Int(37).Int(u * 37).Int(384));
+                ops.Node(63);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 844_608L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, true, b.Arena + 13_824 + 865_920L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 851_712L * u).Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(b.Parameters + 15_158_784).Ptr(b.Drop(16)).Int(37).Ptr(b.Arena + 13_824 + 873_024L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 13_824 + 880_128L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 24_624L * u).Int(u * 37));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
+            ops.Node(64); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Parameters + 15_159_552).Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 24_624L * u).Int(u * 37));  // blocks.8.norm2.out, blocks.8.norm2.mean, blocks.8.norm2.rstd <- LayerNorm(blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.bias)
             {  // blocks.8.mlp.act <- LinearGelu(blocks.8.norm2.out, blocks.8.mlp.fc1.weight, blocks.8.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 880_128L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 13_824 + 887_232L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
+                ops.Node(65);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 865_920L * u, 384, false, b.ParametersBf16 + 7_579_968, 384, true, b.Arena + 13_824 + 887_232L * u, 1536, 0f, b.ParametersBf16 + 7_874_880);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 915_648L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.8.residual2 <- LinearResidual(blocks.8.mlp.act, blocks.8.mlp.fc2.weight, blocks.8.mlp.fc2.bias, blocks.8.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 915_648L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 13_824 + 944_064L * u, 384, 0f, b.Parameters + 16_341_120);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(default).Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(b.Drop(17)).Int(37).Int(u * 37).Int(384));
+                ops.Node(66);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 915_648L * u, 1536, false, b.ParametersBf16 + 7_875_648, 1536, true, b.Arena + 13_824 + 944_064L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Parameters + 16_341_120).Ptr(b.Drop(17)).Int(37).Ptr(b.Arena + 13_824 + 951_168L * u).Int(u * 37).Int(384));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 13_824 + 915_648L * u).Ptr(b.Arena + 13_824 + 24_672L * u).Ptr(b.Arena + 13_824 + 24_720L * u).Int(u * 37));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 915_648L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 13_824 + 922_752L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 958_272L * u).Ptr(b.Arena + 13_824 + 24_768L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
+            ops.Node(67); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 951_168L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Parameters + 16_341_888).Ptr(b.Arena + 13_824 + 915_648L * u).Ptr(b.Arena + 13_824 + 24_672L * u).Ptr(b.Arena + 13_824 + 24_720L * u).Int(u * 37));  // blocks.9.norm1.out, blocks.9.norm1.mean, blocks.9.norm1.rstd <- LayerNorm(blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.bias)
+            ops.Node(68); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 915_648L * u, 384, false, b.ParametersBf16 + 8_171_136, 384, true, b.Arena + 13_824 + 922_752L * u, 1152, 0f, b.ParametersBf16 + 8_392_320);  // blocks.9.attn.qkv <- Linear(blocks.9.norm1.out, blocks.9.attn.qkv.weight, blocks.9.attn.qkv.bias)
+            ops.Node(69); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Arena + 13_824 + 24_768L * u));  // blocks.9.attn.out, blocks.9.attn.probs <- Attention(blocks.9.attn.qkv)
             {  // blocks.9.residual1 <- LinearResidual(blocks.9.attn.out, blocks.9.attn.proj.weight, blocks.9.attn.proj.bias, blocks.8.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 958_272L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 13_824 + 965_376L * u, 384, 0f, b.Parameters + 16_933_248);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(default).Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Drop(18)).Int(37).Int(u * 37).Int(384));
+                ops.Node(70);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 944_064L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, true, b.Arena + 13_824 + 965_376L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 951_168L * u).Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(b.Parameters + 16_933_248).Ptr(b.Drop(18)).Int(37).Ptr(b.Arena + 13_824 + 972_480L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 13_824 + 979_584L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 25_040L * u).Int(u * 37));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
+            ops.Node(71); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Parameters + 16_934_016).Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 25_040L * u).Int(u * 37));  // blocks.9.norm2.out, blocks.9.norm2.mean, blocks.9.norm2.rstd <- LayerNorm(blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.bias)
             {  // blocks.9.mlp.act <- LinearGelu(blocks.9.norm2.out, blocks.9.mlp.fc1.weight, blocks.9.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 979_584L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 13_824 + 986_688L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
+                ops.Node(72);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 965_376L * u, 384, false, b.ParametersBf16 + 8_467_200, 384, true, b.Arena + 13_824 + 986_688L * u, 1536, 0f, b.ParametersBf16 + 8_762_112);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 1_015_104L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.9.residual2 <- LinearResidual(blocks.9.mlp.act, blocks.9.mlp.fc2.weight, blocks.9.mlp.fc2.bias, blocks.9.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 1_015_104L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 13_824 + 1_043_520L * u, 384, 0f, b.Parameters + 18_115_584);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(default).Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(b.Drop(19)).Int(37).Int(u * 37).Int(384));
+                ops.Node(73);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_015_104L * u, 1536, false, b.ParametersBf16 + 8_762_880, 1536, true, b.Arena + 13_824 + 1_043_520L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Parameters + 18_115_584).Ptr(b.Drop(19)).Int(37).Ptr(b.Arena + 13_824 + 1_050_624L * u).Int(u * 37).Int(384));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 13_824 + 1_015_104L * u).Ptr(b.Arena + 13_824 + 25_088L * u).Ptr(b.Arena + 13_824 + 25_136L * u).Int(u * 37));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 13_824 + 1_022_208L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_057_728L * u).Ptr(b.Arena + 13_824 + 25_184L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
+            ops.Node(74); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_050_624L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Parameters + 18_116_352).Ptr(b.Arena + 13_824 + 1_015_104L * u).Ptr(b.Arena + 13_824 + 25_088L * u).Ptr(b.Arena + 13_824 + 25_136L * u).Int(u * 37));  // blocks.10.norm1.out, blocks.10.norm1.mean, blocks.10.norm1.rstd <- LayerNorm(blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.bias)
+            ops.Node(75); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.ParametersBf16 + 9_058_368, 384, true, b.Arena + 13_824 + 1_022_208L * u, 1152, 0f, b.ParametersBf16 + 9_279_552);  // blocks.10.attn.qkv <- Linear(blocks.10.norm1.out, blocks.10.attn.qkv.weight, blocks.10.attn.qkv.bias)
+            ops.Node(76); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Arena + 13_824 + 25_184L * u));  // blocks.10.attn.out, blocks.10.attn.probs <- Attention(blocks.10.attn.qkv)
             {  // blocks.10.residual1 <- LinearResidual(blocks.10.attn.out, blocks.10.attn.proj.weight, blocks.10.attn.proj.bias, blocks.9.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 1_057_728L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 13_824 + 1_064_832L * u, 384, 0f, b.Parameters + 18_707_712);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(default).Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Drop(20)).Int(37).Int(u * 37).Int(384));
+                ops.Node(77);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_043_520L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, true, b.Arena + 13_824 + 1_064_832L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_050_624L * u).Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(b.Parameters + 18_707_712).Ptr(b.Drop(20)).Int(37).Ptr(b.Arena + 13_824 + 1_071_936L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 13_824 + 1_079_040L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 25_456L * u).Int(u * 37));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
+            ops.Node(78); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Parameters + 18_708_480).Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 25_456L * u).Int(u * 37));  // blocks.10.norm2.out, blocks.10.norm2.mean, blocks.10.norm2.rstd <- LayerNorm(blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.bias)
             {  // blocks.10.mlp.act <- LinearGelu(blocks.10.norm2.out, blocks.10.mlp.fc1.weight, blocks.10.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_079_040L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 13_824 + 1_086_144L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
+                ops.Node(79);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_064_832L * u, 384, false, b.ParametersBf16 + 9_354_432, 384, true, b.Arena + 13_824 + 1_086_144L * u, 1536, 0f, b.ParametersBf16 + 9_649_344);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_114_560L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.10.residual2 <- LinearResidual(blocks.10.mlp.act, blocks.10.mlp.fc2.weight, blocks.10.mlp.fc2.bias, blocks.10.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 1_114_560L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 13_824 + 1_142_976L * u, 384, 0f, b.Parameters + 19_890_048);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(default).Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(b.Drop(21)).Int(37).Int(u * 37).Int(384));
+                ops.Node(80);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_114_560L * u, 1536, false, b.ParametersBf16 + 9_650_112, 1536, true, b.Arena + 13_824 + 1_142_976L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Parameters + 19_890_048).Ptr(b.Drop(21)).Int(37).Ptr(b.Arena + 13_824 + 1_150_080L * u).Int(u * 37).Int(384));
             }
             // blocks.11
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 13_824 + 1_114_560L * u).Ptr(b.Arena + 13_824 + 25_504L * u).Ptr(b.Arena + 13_824 + 25_552L * u).Int(u * 37));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 13_824 + 1_121_664L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
-            ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_157_184L * u).Ptr(b.Arena + 13_824 + 25_600L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
+            ops.Node(81); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_150_080L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Parameters + 19_890_816).Ptr(b.Arena + 13_824 + 1_114_560L * u).Ptr(b.Arena + 13_824 + 25_504L * u).Ptr(b.Arena + 13_824 + 25_552L * u).Int(u * 37));  // blocks.11.norm1.out, blocks.11.norm1.mean, blocks.11.norm1.rstd <- LayerNorm(blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.bias)
+            ops.Node(82); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1152, 384, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.ParametersBf16 + 9_945_600, 384, true, b.Arena + 13_824 + 1_121_664L * u, 1152, 0f, b.ParametersBf16 + 10_166_784);  // blocks.11.attn.qkv <- Linear(blocks.11.norm1.out, blocks.11.attn.qkv.weight, blocks.11.attn.qkv.bias)
+            ops.Node(83); ops.Launch(CudaKernel.dino_flash_attention_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Arena + 13_824 + 25_600L * u));  // blocks.11.attn.out, blocks.11.attn.probs <- Attention(blocks.11.attn.qkv)
             {  // blocks.11.residual1 <- LinearResidual(blocks.11.attn.out, blocks.11.attn.proj.weight, blocks.11.attn.proj.bias, blocks.10.residual2)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 384, b.Arena + 13_824 + 1_157_184L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 13_824 + 1_164_288L * u, 384, 0f, b.Parameters + 20_482_176);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(default).Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Drop(22)).Int(37).Int(u * 37).Int(384));
+                ops.Node(84);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_142_976L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, true, b.Arena + 13_824 + 1_164_288L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_150_080L * u).Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(b.Parameters + 20_482_176).Ptr(b.Drop(22)).Int(37).Ptr(b.Arena + 13_824 + 1_171_392L * u).Int(u * 37).Int(384));
             }
-            ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 13_824 + 1_178_496L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 25_872L * u).Int(u * 37));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
+            ops.Node(85); ops.Launch(CudaKernel.dino_layernorm_bf16, CudaRowBlocks(u * 37), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Parameters + 20_482_944).Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 25_872L * u).Int(u * 37));  // blocks.11.norm2.out, blocks.11.norm2.mean, blocks.11.norm2.rstd <- LayerNorm(blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.bias)
             {  // blocks.11.mlp.act <- LinearGelu(blocks.11.norm2.out, blocks.11.mlp.fc1.weight, blocks.11.mlp.fc1.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_178_496L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 13_824 + 1_185_600L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
+                ops.Node(86);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_164_288L * u, 384, false, b.ParametersBf16 + 10_241_664, 384, true, b.Arena + 13_824 + 1_185_600L * u, 1536, 0f, b.ParametersBf16 + 10_536_576);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Long((long)u * 37 * 1536));
             }
             {  // blocks.11.residual2 <- LinearResidual(blocks.11.mlp.act, blocks.11.mlp.fc2.weight, blocks.11.mlp.fc2.bias, blocks.11.residual1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 37, 384, 1536, b.Arena + 13_824 + 1_214_016L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 13_824 + 1_242_432L * u, 384, 0f, b.Parameters + 21_664_512);
-                ops.Launch(CudaKernel.dino_bias_residual_add, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_242_432L * u).Ptr(default).Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(b.Drop(23)).Int(37).Int(u * 37).Int(384));
+                ops.Node(87);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_214_016L * u, 1536, false, b.ParametersBf16 + 10_537_344, 1536, true, b.Arena + 13_824 + 1_242_432L * u, 384, 0f, default);
+                ops.Launch(CudaKernel.dino_residual_add_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Arena + 13_824 + 1_242_432L * u).Ptr(b.Parameters + 21_664_512).Ptr(b.Drop(23)).Int(37).Ptr(b.Arena + 13_824 + 1_249_536L * u).Int(u * 37).Int(384));
             }
             // norm
-            ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_242_432L * u).Ptr(b.Arena + 13_824 + 25_920L * u).Int(u).Int(37));  // norm.cls <- GatherClass(blocks.11.residual2)
-            ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 25_920L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 13_824 + 26_304L * u).Ptr(b.Arena + 13_824 + 26_320L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
+            ops.Node(88); ops.Launch(CudaKernel.dino_gather_class, CudaBlocks((long)u * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_249_536L * u).Ptr(b.Arena + 13_824 + 25_920L * u).Int(u).Int(37));  // norm.cls <- GatherClass(blocks.11.residual2)
+            ops.Node(89); ops.Launch(CudaKernel.dino_layernorm, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 25_920L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Parameters + 21_665_280).Ptr(b.Output).Ptr(b.Arena + 13_824 + 26_304L * u).Ptr(b.Arena + 13_824 + 26_320L * u).Int(u * 1));  // features, norm.mean, norm.rstd <- LayerNorm(norm.cls, norm.weight, norm.bias)
         }
 
         /// <summary>Backbone96: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient, accumulates into the fp32 b.Gradients.</summary>
@@ -3869,643 +4007,705 @@ namespace DinoCompiled.Models
             int u = b.Units;
             // norm
             {  // grad.norm.cls, grad.norm.weight, grad.norm.bias <- LayerNormGrad(grad.features, norm.cls, norm.weight, norm.mean, norm.rstd)
+                ops.Node(90);
                 uint chunks = CudaChunks(u * 1, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.OutputGradient).Ptr(b.Arena + 13_824 + 25_920L * u).Ptr(b.Parameters + 21_664_896).Ptr(b.Arena + 13_824 + 26_304L * u).Ptr(b.Arena + 13_824 + 26_320L * u).Ptr(b.Arena + 13_824 + 26_336L * u).Int(u * 1).Int(0));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 21_664_896).Ptr(b.Gradients + 21_665_280));
             }
-            ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 26_336L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u).Int(37));  // grad.blocks.11.residual2 <- ScatterClass(grad.norm.cls)
+            ops.Node(91); ops.Launch(CudaKernel.dino_scatter_class, CudaBlocks((long)u * 3552), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 26_336L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u).Int(37));  // grad.blocks.11.residual2 <- ScatterClass(grad.norm.cls)
             // blocks.11
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(23)).Int(37).Ptr(b.Arena + 13_824 + 1_228_224L * u).Int(u * 37).Int(384));  // grad.blocks.11.mlp.fc2 <- ScaleRows(grad.blocks.11.residual2)
+            ops.Node(92); ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(23)).Int(37).Ptr(b.Arena + 13_824 + 1_228_224L * u).Int(u * 37).Int(384));  // grad.blocks.11.mlp.fc2 <- ScaleRows(grad.blocks.11.residual2)
             {  // grad.blocks.11.mlp.fc1 <- LinearInputGradGelu(grad.blocks.11.mlp.fc2, blocks.11.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_228_224L * u, 384, false, b.ParametersBf16 + 10_537_344, 1536, false, b.Arena + 13_824 + 1_235_328L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_235_328L * u).Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_235_328L * u).Long((long)u * 37 * 1536));
+                ops.Node(93);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_228_224L * u, 384, false, b.ParametersBf16 + 10_537_344, 1536, false, b.Arena + 13_824 + 1_263_744L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_263_744L * u).Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_263_744L * u).Ptr(b.Arena + 13_824 + 1_235_328L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.11.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc2, blocks.11.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_263_744L * u).Long(56_832L * u));  // blocks.11.mlp.act.recomputed <- GELU(blocks.11.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_228_224L * u, 384, true, b.Arena + 13_824 + 1_263_744L * u, 1536, false, b.Gradients + 21_074_688, 1536, 1f, default);
-            }
+            ops.Node(94); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_228_224L * u, 384, true, b.Arena + 13_824 + 1_235_328L * u, 1536, false, b.Gradients + 21_074_688, 1536, 1f, default);  // grad.blocks.11.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc2, blocks.11.mlp.act)
             {  // grad.blocks.11.mlp.fc2.bias <- BiasGrad(grad.blocks.11.mlp.fc2)
+                ops.Node(95);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_228_224L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 21_664_512).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_235_328L * u, 1536, false, b.ParametersBf16 + 10_241_664, 384, false, b.Arena + 13_824 + 1_185_600L * u, 384, 0f, default);  // grad.blocks.11.norm2.out <- LinearInputGrad(grad.blocks.11.mlp.fc1, blocks.11.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_235_328L * u, 1536, true, b.Arena + 13_824 + 1_178_496L * u, 384, false, b.Gradients + 20_483_328, 384, 1f, default);  // grad.blocks.11.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc1, blocks.11.norm2.out)
+            ops.Node(96); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_263_744L * u, 1536, false, b.ParametersBf16 + 10_241_664, 384, false, b.Arena + 13_824 + 1_185_600L * u, 384, 0f, default);  // grad.blocks.11.norm2.out <- LinearInputGrad(grad.blocks.11.mlp.fc1, blocks.11.mlp.fc1.weight)
+            ops.Node(97); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_263_744L * u, 1536, true, b.Arena + 13_824 + 1_164_288L * u, 384, false, b.Gradients + 20_483_328, 384, 1f, default);  // grad.blocks.11.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.11.mlp.fc1, blocks.11.norm2.out)
             {  // grad.blocks.11.mlp.fc1.bias <- BiasGrad(grad.blocks.11.mlp.fc1)
+                ops.Node(98);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_235_328L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_263_744L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 21_073_152).Ptr(default));
             }
             {  // grad.blocks.11.residual1, grad.blocks.11.norm2.weight, grad.blocks.11.norm2.bias <- LayerNormGrad(grad.blocks.11.norm2.out, blocks.11.residual1, blocks.11.norm2.weight, blocks.11.norm2.mean, blocks.11.norm2.rstd)
+                ops.Node(99);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_164_288L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 25_872L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_185_600L * u).Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Parameters + 20_482_560).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 25_872L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(22)).Int(37).Ptr(b.Arena + 13_824 + 1_164_288L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 20_482_560).Ptr(b.Gradients + 20_482_944));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(22)).Int(37).Ptr(b.Arena + 13_824 + 1_164_288L * u).Int(u * 37).Int(384));  // grad.blocks.11.attn.proj <- ScaleRows(grad.blocks.11.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_164_288L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, false, b.Arena + 13_824 + 1_171_392L * u, 384, 0f, default);  // grad.blocks.11.attn.out <- LinearInputGrad(grad.blocks.11.attn.proj, blocks.11.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 1_164_288L * u, 384, true, b.Arena + 13_824 + 1_157_184L * u, 384, false, b.Gradients + 20_334_720, 384, 1f, default);  // grad.blocks.11.attn.proj.weight <- LinearWeightGrad(grad.blocks.11.attn.proj, blocks.11.attn.out)
+            // done by the node above: grad.blocks.11.attn.proj <- ScaleRows(grad.blocks.11.residual1)
+            ops.Node(100); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_164_288L * u, 384, false, b.ParametersBf16 + 10_167_360, 384, false, b.Arena + 13_824 + 1_171_392L * u, 384, 0f, default);  // grad.blocks.11.attn.out <- LinearInputGrad(grad.blocks.11.attn.proj, blocks.11.attn.proj.weight)
+            ops.Node(101); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 1_164_288L * u, 384, true, b.Arena + 13_824 + 1_142_976L * u, 384, false, b.Gradients + 20_334_720, 384, 1f, default);  // grad.blocks.11.attn.proj.weight <- LinearWeightGrad(grad.blocks.11.attn.proj, blocks.11.attn.out)
             {  // grad.blocks.11.attn.proj.bias <- BiasGrad(grad.blocks.11.attn.proj)
+                ops.Node(102);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_164_288L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 20_482_176).Ptr(default));
             }
             {  // grad.blocks.11.attn.qkv <- AttentionGrad(grad.blocks.11.attn.out, blocks.11.attn.qkv, blocks.11.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_157_184L * u).Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Int(u * 222));
+                ops.Node(103);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Arena + 13_824 + 25_600L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 1_178_496L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_171_392L * u).Ptr(b.Arena + 13_824 + 25_600L * u).Ptr(b.Arena + 13_824 + 25_824L * u).Ptr(b.Arena + 13_824 + 1_178_496L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 1_178_496L * u, 1152, false, b.ParametersBf16 + 9_945_600, 384, false, b.Arena + 13_824 + 1_121_664L * u, 384, 0f, default);  // grad.blocks.11.norm1.out <- LinearInputGrad(grad.blocks.11.attn.qkv, blocks.11.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 1_178_496L * u, 1152, true, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.Gradients + 19_891_200, 384, 1f, default);  // grad.blocks.11.attn.qkv.weight <- LinearWeightGrad(grad.blocks.11.attn.qkv, blocks.11.norm1.out)
+            ops.Node(104); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 1_178_496L * u, 1152, false, b.ParametersBf16 + 9_945_600, 384, false, b.Arena + 13_824 + 1_121_664L * u, 384, 0f, default);  // grad.blocks.11.norm1.out <- LinearInputGrad(grad.blocks.11.attn.qkv, blocks.11.attn.qkv.weight)
+            ops.Node(105); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 1_178_496L * u, 1152, true, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.Gradients + 19_891_200, 384, 1f, default);  // grad.blocks.11.attn.qkv.weight <- LinearWeightGrad(grad.blocks.11.attn.qkv, blocks.11.norm1.out)
             {  // grad.blocks.11.attn.qkv.bias <- BiasGrad(grad.blocks.11.attn.qkv)
+                ops.Node(106);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_178_496L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 20_333_568).Ptr(default));
             }
             {  // grad.blocks.10.residual2, grad.blocks.11.norm1.weight, grad.blocks.11.norm1.bias <- LayerNormGrad(grad.blocks.11.norm1.out, blocks.10.residual2, blocks.11.norm1.weight, blocks.11.norm1.mean, blocks.11.norm1.rstd)
+                ops.Node(107);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_142_976L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Arena + 13_824 + 25_504L * u).Ptr(b.Arena + 13_824 + 25_552L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_150_080L * u).Ptr(b.Parameters + 19_890_432).Ptr(b.Arena + 13_824 + 25_504L * u).Ptr(b.Arena + 13_824 + 25_552L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(21)).Int(37).Ptr(b.Arena + 13_824 + 1_114_560L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 19_890_432).Ptr(b.Gradients + 19_890_816));
             }
             // blocks.10
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(21)).Int(37).Ptr(b.Arena + 13_824 + 1_114_560L * u).Int(u * 37).Int(384));  // grad.blocks.10.mlp.fc2 <- ScaleRows(grad.blocks.10.residual2)
+            // done by the node above: grad.blocks.10.mlp.fc2 <- ScaleRows(grad.blocks.10.residual2)
             {  // grad.blocks.10.mlp.fc1 <- LinearInputGradGelu(grad.blocks.10.mlp.fc2, blocks.10.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.ParametersBf16 + 9_650_112, 1536, false, b.Arena + 13_824 + 1_121_664L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_121_664L * u).Long((long)u * 37 * 1536));
+                ops.Node(108);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_114_560L * u, 384, false, b.ParametersBf16 + 9_650_112, 1536, false, b.Arena + 13_824 + 1_150_080L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_150_080L * u).Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_150_080L * u).Ptr(b.Arena + 13_824 + 1_121_664L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.10.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc2, blocks.10.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_150_080L * u).Long(56_832L * u));  // blocks.10.mlp.act.recomputed <- GELU(blocks.10.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_114_560L * u, 384, true, b.Arena + 13_824 + 1_150_080L * u, 1536, false, b.Gradients + 19_300_224, 1536, 1f, default);
-            }
+            ops.Node(109); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_114_560L * u, 384, true, b.Arena + 13_824 + 1_121_664L * u, 1536, false, b.Gradients + 19_300_224, 1536, 1f, default);  // grad.blocks.10.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc2, blocks.10.mlp.act)
             {  // grad.blocks.10.mlp.fc2.bias <- BiasGrad(grad.blocks.10.mlp.fc2)
+                ops.Node(110);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_114_560L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 19_890_048).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_121_664L * u, 1536, false, b.ParametersBf16 + 9_354_432, 384, false, b.Arena + 13_824 + 1_086_144L * u, 384, 0f, default);  // grad.blocks.10.norm2.out <- LinearInputGrad(grad.blocks.10.mlp.fc1, blocks.10.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_121_664L * u, 1536, true, b.Arena + 13_824 + 1_079_040L * u, 384, false, b.Gradients + 18_708_864, 384, 1f, default);  // grad.blocks.10.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc1, blocks.10.norm2.out)
+            ops.Node(111); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_150_080L * u, 1536, false, b.ParametersBf16 + 9_354_432, 384, false, b.Arena + 13_824 + 1_086_144L * u, 384, 0f, default);  // grad.blocks.10.norm2.out <- LinearInputGrad(grad.blocks.10.mlp.fc1, blocks.10.mlp.fc1.weight)
+            ops.Node(112); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_150_080L * u, 1536, true, b.Arena + 13_824 + 1_064_832L * u, 384, false, b.Gradients + 18_708_864, 384, 1f, default);  // grad.blocks.10.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.10.mlp.fc1, blocks.10.norm2.out)
             {  // grad.blocks.10.mlp.fc1.bias <- BiasGrad(grad.blocks.10.mlp.fc1)
+                ops.Node(113);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_121_664L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_150_080L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 19_298_688).Ptr(default));
             }
             {  // grad.blocks.10.residual1, grad.blocks.10.norm2.weight, grad.blocks.10.norm2.bias <- LayerNormGrad(grad.blocks.10.norm2.out, blocks.10.residual1, blocks.10.norm2.weight, blocks.10.norm2.mean, blocks.10.norm2.rstd)
+                ops.Node(114);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_064_832L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 25_456L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_086_144L * u).Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Parameters + 18_708_096).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 25_456L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(20)).Int(37).Ptr(b.Arena + 13_824 + 1_064_832L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_708_096).Ptr(b.Gradients + 18_708_480));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(20)).Int(37).Ptr(b.Arena + 13_824 + 1_064_832L * u).Int(u * 37).Int(384));  // grad.blocks.10.attn.proj <- ScaleRows(grad.blocks.10.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_064_832L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, false, b.Arena + 13_824 + 1_071_936L * u, 384, 0f, default);  // grad.blocks.10.attn.out <- LinearInputGrad(grad.blocks.10.attn.proj, blocks.10.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 1_064_832L * u, 384, true, b.Arena + 13_824 + 1_057_728L * u, 384, false, b.Gradients + 18_560_256, 384, 1f, default);  // grad.blocks.10.attn.proj.weight <- LinearWeightGrad(grad.blocks.10.attn.proj, blocks.10.attn.out)
+            // done by the node above: grad.blocks.10.attn.proj <- ScaleRows(grad.blocks.10.residual1)
+            ops.Node(115); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 1_064_832L * u, 384, false, b.ParametersBf16 + 9_280_128, 384, false, b.Arena + 13_824 + 1_071_936L * u, 384, 0f, default);  // grad.blocks.10.attn.out <- LinearInputGrad(grad.blocks.10.attn.proj, blocks.10.attn.proj.weight)
+            ops.Node(116); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 1_064_832L * u, 384, true, b.Arena + 13_824 + 1_043_520L * u, 384, false, b.Gradients + 18_560_256, 384, 1f, default);  // grad.blocks.10.attn.proj.weight <- LinearWeightGrad(grad.blocks.10.attn.proj, blocks.10.attn.out)
             {  // grad.blocks.10.attn.proj.bias <- BiasGrad(grad.blocks.10.attn.proj)
+                ops.Node(117);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_064_832L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_707_712).Ptr(default));
             }
             {  // grad.blocks.10.attn.qkv <- AttentionGrad(grad.blocks.10.attn.out, blocks.10.attn.qkv, blocks.10.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_057_728L * u).Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Int(u * 222));
+                ops.Node(118);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Arena + 13_824 + 25_184L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 1_079_040L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_071_936L * u).Ptr(b.Arena + 13_824 + 25_184L * u).Ptr(b.Arena + 13_824 + 25_408L * u).Ptr(b.Arena + 13_824 + 1_079_040L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 1_079_040L * u, 1152, false, b.ParametersBf16 + 9_058_368, 384, false, b.Arena + 13_824 + 1_022_208L * u, 384, 0f, default);  // grad.blocks.10.norm1.out <- LinearInputGrad(grad.blocks.10.attn.qkv, blocks.10.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 1_079_040L * u, 1152, true, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.Gradients + 18_116_736, 384, 1f, default);  // grad.blocks.10.attn.qkv.weight <- LinearWeightGrad(grad.blocks.10.attn.qkv, blocks.10.norm1.out)
+            ops.Node(119); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 1_079_040L * u, 1152, false, b.ParametersBf16 + 9_058_368, 384, false, b.Arena + 13_824 + 1_022_208L * u, 384, 0f, default);  // grad.blocks.10.norm1.out <- LinearInputGrad(grad.blocks.10.attn.qkv, blocks.10.attn.qkv.weight)
+            ops.Node(120); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 1_079_040L * u, 1152, true, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.Gradients + 18_116_736, 384, 1f, default);  // grad.blocks.10.attn.qkv.weight <- LinearWeightGrad(grad.blocks.10.attn.qkv, blocks.10.norm1.out)
             {  // grad.blocks.10.attn.qkv.bias <- BiasGrad(grad.blocks.10.attn.qkv)
+                ops.Node(121);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_079_040L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 18_559_104).Ptr(default));
             }
             {  // grad.blocks.9.residual2, grad.blocks.10.norm1.weight, grad.blocks.10.norm1.bias <- LayerNormGrad(grad.blocks.10.norm1.out, blocks.9.residual2, blocks.10.norm1.weight, blocks.10.norm1.mean, blocks.10.norm1.rstd)
+                ops.Node(122);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_043_520L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Arena + 13_824 + 25_088L * u).Ptr(b.Arena + 13_824 + 25_136L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 1_050_624L * u).Ptr(b.Parameters + 18_115_968).Ptr(b.Arena + 13_824 + 25_088L * u).Ptr(b.Arena + 13_824 + 25_136L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(19)).Int(37).Ptr(b.Arena + 13_824 + 1_015_104L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_115_968).Ptr(b.Gradients + 18_116_352));
             }
             // blocks.9
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(19)).Int(37).Ptr(b.Arena + 13_824 + 1_015_104L * u).Int(u * 37).Int(384));  // grad.blocks.9.mlp.fc2 <- ScaleRows(grad.blocks.9.residual2)
+            // done by the node above: grad.blocks.9.mlp.fc2 <- ScaleRows(grad.blocks.9.residual2)
             {  // grad.blocks.9.mlp.fc1 <- LinearInputGradGelu(grad.blocks.9.mlp.fc2, blocks.9.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.ParametersBf16 + 8_762_880, 1536, false, b.Arena + 13_824 + 1_022_208L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 1_022_208L * u).Long((long)u * 37 * 1536));
+                ops.Node(123);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 1_015_104L * u, 384, false, b.ParametersBf16 + 8_762_880, 1536, false, b.Arena + 13_824 + 1_050_624L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_050_624L * u).Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 1_050_624L * u).Ptr(b.Arena + 13_824 + 1_022_208L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.9.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc2, blocks.9.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 1_050_624L * u).Long(56_832L * u));  // blocks.9.mlp.act.recomputed <- GELU(blocks.9.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_015_104L * u, 384, true, b.Arena + 13_824 + 1_050_624L * u, 1536, false, b.Gradients + 17_525_760, 1536, 1f, default);
-            }
+            ops.Node(124); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 1_015_104L * u, 384, true, b.Arena + 13_824 + 1_022_208L * u, 1536, false, b.Gradients + 17_525_760, 1536, 1f, default);  // grad.blocks.9.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc2, blocks.9.mlp.act)
             {  // grad.blocks.9.mlp.fc2.bias <- BiasGrad(grad.blocks.9.mlp.fc2)
+                ops.Node(125);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_015_104L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 18_115_584).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_022_208L * u, 1536, false, b.ParametersBf16 + 8_467_200, 384, false, b.Arena + 13_824 + 986_688L * u, 384, 0f, default);  // grad.blocks.9.norm2.out <- LinearInputGrad(grad.blocks.9.mlp.fc1, blocks.9.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_022_208L * u, 1536, true, b.Arena + 13_824 + 979_584L * u, 384, false, b.Gradients + 16_934_400, 384, 1f, default);  // grad.blocks.9.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc1, blocks.9.norm2.out)
+            ops.Node(126); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 1_050_624L * u, 1536, false, b.ParametersBf16 + 8_467_200, 384, false, b.Arena + 13_824 + 986_688L * u, 384, 0f, default);  // grad.blocks.9.norm2.out <- LinearInputGrad(grad.blocks.9.mlp.fc1, blocks.9.mlp.fc1.weight)
+            ops.Node(127); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 1_050_624L * u, 1536, true, b.Arena + 13_824 + 965_376L * u, 384, false, b.Gradients + 16_934_400, 384, 1f, default);  // grad.blocks.9.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.9.mlp.fc1, blocks.9.norm2.out)
             {  // grad.blocks.9.mlp.fc1.bias <- BiasGrad(grad.blocks.9.mlp.fc1)
+                ops.Node(128);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_022_208L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_050_624L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 17_524_224).Ptr(default));
             }
             {  // grad.blocks.9.residual1, grad.blocks.9.norm2.weight, grad.blocks.9.norm2.bias <- LayerNormGrad(grad.blocks.9.norm2.out, blocks.9.residual1, blocks.9.norm2.weight, blocks.9.norm2.mean, blocks.9.norm2.rstd)
+                ops.Node(129);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 965_376L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 25_040L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 986_688L * u).Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Parameters + 16_933_632).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 25_040L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(18)).Int(37).Ptr(b.Arena + 13_824 + 965_376L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_933_632).Ptr(b.Gradients + 16_934_016));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(18)).Int(37).Ptr(b.Arena + 13_824 + 965_376L * u).Int(u * 37).Int(384));  // grad.blocks.9.attn.proj <- ScaleRows(grad.blocks.9.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 965_376L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, false, b.Arena + 13_824 + 972_480L * u, 384, 0f, default);  // grad.blocks.9.attn.out <- LinearInputGrad(grad.blocks.9.attn.proj, blocks.9.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 965_376L * u, 384, true, b.Arena + 13_824 + 958_272L * u, 384, false, b.Gradients + 16_785_792, 384, 1f, default);  // grad.blocks.9.attn.proj.weight <- LinearWeightGrad(grad.blocks.9.attn.proj, blocks.9.attn.out)
+            // done by the node above: grad.blocks.9.attn.proj <- ScaleRows(grad.blocks.9.residual1)
+            ops.Node(130); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 965_376L * u, 384, false, b.ParametersBf16 + 8_392_896, 384, false, b.Arena + 13_824 + 972_480L * u, 384, 0f, default);  // grad.blocks.9.attn.out <- LinearInputGrad(grad.blocks.9.attn.proj, blocks.9.attn.proj.weight)
+            ops.Node(131); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 965_376L * u, 384, true, b.Arena + 13_824 + 944_064L * u, 384, false, b.Gradients + 16_785_792, 384, 1f, default);  // grad.blocks.9.attn.proj.weight <- LinearWeightGrad(grad.blocks.9.attn.proj, blocks.9.attn.out)
             {  // grad.blocks.9.attn.proj.bias <- BiasGrad(grad.blocks.9.attn.proj)
+                ops.Node(132);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 965_376L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_933_248).Ptr(default));
             }
             {  // grad.blocks.9.attn.qkv <- AttentionGrad(grad.blocks.9.attn.out, blocks.9.attn.qkv, blocks.9.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 958_272L * u).Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Int(u * 222));
+                ops.Node(133);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Arena + 13_824 + 24_768L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 979_584L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 972_480L * u).Ptr(b.Arena + 13_824 + 24_768L * u).Ptr(b.Arena + 13_824 + 24_992L * u).Ptr(b.Arena + 13_824 + 979_584L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 979_584L * u, 1152, false, b.ParametersBf16 + 8_171_136, 384, false, b.Arena + 13_824 + 922_752L * u, 384, 0f, default);  // grad.blocks.9.norm1.out <- LinearInputGrad(grad.blocks.9.attn.qkv, blocks.9.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 979_584L * u, 1152, true, b.Arena + 13_824 + 915_648L * u, 384, false, b.Gradients + 16_342_272, 384, 1f, default);  // grad.blocks.9.attn.qkv.weight <- LinearWeightGrad(grad.blocks.9.attn.qkv, blocks.9.norm1.out)
+            ops.Node(134); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 979_584L * u, 1152, false, b.ParametersBf16 + 8_171_136, 384, false, b.Arena + 13_824 + 922_752L * u, 384, 0f, default);  // grad.blocks.9.norm1.out <- LinearInputGrad(grad.blocks.9.attn.qkv, blocks.9.attn.qkv.weight)
+            ops.Node(135); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 979_584L * u, 1152, true, b.Arena + 13_824 + 915_648L * u, 384, false, b.Gradients + 16_342_272, 384, 1f, default);  // grad.blocks.9.attn.qkv.weight <- LinearWeightGrad(grad.blocks.9.attn.qkv, blocks.9.norm1.out)
             {  // grad.blocks.9.attn.qkv.bias <- BiasGrad(grad.blocks.9.attn.qkv)
+                ops.Node(136);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 979_584L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 16_784_640).Ptr(default));
             }
             {  // grad.blocks.8.residual2, grad.blocks.9.norm1.weight, grad.blocks.9.norm1.bias <- LayerNormGrad(grad.blocks.9.norm1.out, blocks.8.residual2, blocks.9.norm1.weight, blocks.9.norm1.mean, blocks.9.norm1.rstd)
+                ops.Node(137);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 944_064L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Arena + 13_824 + 24_672L * u).Ptr(b.Arena + 13_824 + 24_720L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 951_168L * u).Ptr(b.Parameters + 16_341_504).Ptr(b.Arena + 13_824 + 24_672L * u).Ptr(b.Arena + 13_824 + 24_720L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(17)).Int(37).Ptr(b.Arena + 13_824 + 915_648L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_341_504).Ptr(b.Gradients + 16_341_888));
             }
             // blocks.8
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(17)).Int(37).Ptr(b.Arena + 13_824 + 915_648L * u).Int(u * 37).Int(384));  // grad.blocks.8.mlp.fc2 <- ScaleRows(grad.blocks.8.residual2)
+            // done by the node above: grad.blocks.8.mlp.fc2 <- ScaleRows(grad.blocks.8.residual2)
             {  // grad.blocks.8.mlp.fc1 <- LinearInputGradGelu(grad.blocks.8.mlp.fc2, blocks.8.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 915_648L * u, 384, false, b.ParametersBf16 + 7_875_648, 1536, false, b.Arena + 13_824 + 922_752L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 922_752L * u).Long((long)u * 37 * 1536));
+                ops.Node(138);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 915_648L * u, 384, false, b.ParametersBf16 + 7_875_648, 1536, false, b.Arena + 13_824 + 951_168L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 951_168L * u).Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 951_168L * u).Ptr(b.Arena + 13_824 + 922_752L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.8.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc2, blocks.8.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 951_168L * u).Long(56_832L * u));  // blocks.8.mlp.act.recomputed <- GELU(blocks.8.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 915_648L * u, 384, true, b.Arena + 13_824 + 951_168L * u, 1536, false, b.Gradients + 15_751_296, 1536, 1f, default);
-            }
+            ops.Node(139); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 915_648L * u, 384, true, b.Arena + 13_824 + 922_752L * u, 1536, false, b.Gradients + 15_751_296, 1536, 1f, default);  // grad.blocks.8.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc2, blocks.8.mlp.act)
             {  // grad.blocks.8.mlp.fc2.bias <- BiasGrad(grad.blocks.8.mlp.fc2)
+                ops.Node(140);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 915_648L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 16_341_120).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 922_752L * u, 1536, false, b.ParametersBf16 + 7_579_968, 384, false, b.Arena + 13_824 + 887_232L * u, 384, 0f, default);  // grad.blocks.8.norm2.out <- LinearInputGrad(grad.blocks.8.mlp.fc1, blocks.8.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 922_752L * u, 1536, true, b.Arena + 13_824 + 880_128L * u, 384, false, b.Gradients + 15_159_936, 384, 1f, default);  // grad.blocks.8.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc1, blocks.8.norm2.out)
+            ops.Node(141); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 951_168L * u, 1536, false, b.ParametersBf16 + 7_579_968, 384, false, b.Arena + 13_824 + 887_232L * u, 384, 0f, default);  // grad.blocks.8.norm2.out <- LinearInputGrad(grad.blocks.8.mlp.fc1, blocks.8.mlp.fc1.weight)
+            ops.Node(142); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 951_168L * u, 1536, true, b.Arena + 13_824 + 865_920L * u, 384, false, b.Gradients + 15_159_936, 384, 1f, default);  // grad.blocks.8.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.8.mlp.fc1, blocks.8.norm2.out)
             {  // grad.blocks.8.mlp.fc1.bias <- BiasGrad(grad.blocks.8.mlp.fc1)
+                ops.Node(143);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 922_752L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 951_168L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 15_749_760).Ptr(default));
             }
             {  // grad.blocks.8.residual1, grad.blocks.8.norm2.weight, grad.blocks.8.norm2.bias <- LayerNormGrad(grad.blocks.8.norm2.out, blocks.8.residual1, blocks.8.norm2.weight, blocks.8.norm2.mean, blocks.8.norm2.rstd)
+                ops.Node(144);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 865_920L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 24_624L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 887_232L * u).Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Parameters + 15_159_168).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 24_624L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(16)).Int(37).Ptr(b.Arena + 13_824 + 865_920L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 15_159_168).Ptr(b.Gradients + 15_159_552));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(16)).Int(37).Ptr(b.Arena + 13_824 + 865_920L * u).Int(u * 37).Int(384));  // grad.blocks.8.attn.proj <- ScaleRows(grad.blocks.8.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 865_920L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, false, b.Arena + 13_824 + 873_024L * u, 384, 0f, default);  // grad.blocks.8.attn.out <- LinearInputGrad(grad.blocks.8.attn.proj, blocks.8.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 865_920L * u, 384, true, b.Arena + 13_824 + 858_816L * u, 384, false, b.Gradients + 15_011_328, 384, 1f, default);  // grad.blocks.8.attn.proj.weight <- LinearWeightGrad(grad.blocks.8.attn.proj, blocks.8.attn.out)
+            // done by the node above: grad.blocks.8.attn.proj <- ScaleRows(grad.blocks.8.residual1)
+            ops.Node(145); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 865_920L * u, 384, false, b.ParametersBf16 + 7_505_664, 384, false, b.Arena + 13_824 + 873_024L * u, 384, 0f, default);  // grad.blocks.8.attn.out <- LinearInputGrad(grad.blocks.8.attn.proj, blocks.8.attn.proj.weight)
+            ops.Node(146); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 865_920L * u, 384, true, b.Arena + 13_824 + 844_608L * u, 384, false, b.Gradients + 15_011_328, 384, 1f, default);  // grad.blocks.8.attn.proj.weight <- LinearWeightGrad(grad.blocks.8.attn.proj, blocks.8.attn.out)
             {  // grad.blocks.8.attn.proj.bias <- BiasGrad(grad.blocks.8.attn.proj)
+                ops.Node(147);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 865_920L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 15_158_784).Ptr(default));
             }
             {  // grad.blocks.8.attn.qkv <- AttentionGrad(grad.blocks.8.attn.out, blocks.8.attn.qkv, blocks.8.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 858_816L * u).Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Int(u * 222));
+                ops.Node(148);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Arena + 13_824 + 24_352L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 880_128L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 873_024L * u).Ptr(b.Arena + 13_824 + 24_352L * u).Ptr(b.Arena + 13_824 + 24_576L * u).Ptr(b.Arena + 13_824 + 880_128L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 880_128L * u, 1152, false, b.ParametersBf16 + 7_283_904, 384, false, b.Arena + 13_824 + 823_296L * u, 384, 0f, default);  // grad.blocks.8.norm1.out <- LinearInputGrad(grad.blocks.8.attn.qkv, blocks.8.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 880_128L * u, 1152, true, b.Arena + 13_824 + 816_192L * u, 384, false, b.Gradients + 14_567_808, 384, 1f, default);  // grad.blocks.8.attn.qkv.weight <- LinearWeightGrad(grad.blocks.8.attn.qkv, blocks.8.norm1.out)
+            ops.Node(149); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 880_128L * u, 1152, false, b.ParametersBf16 + 7_283_904, 384, false, b.Arena + 13_824 + 823_296L * u, 384, 0f, default);  // grad.blocks.8.norm1.out <- LinearInputGrad(grad.blocks.8.attn.qkv, blocks.8.attn.qkv.weight)
+            ops.Node(150); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 880_128L * u, 1152, true, b.Arena + 13_824 + 816_192L * u, 384, false, b.Gradients + 14_567_808, 384, 1f, default);  // grad.blocks.8.attn.qkv.weight <- LinearWeightGrad(grad.blocks.8.attn.qkv, blocks.8.norm1.out)
             {  // grad.blocks.8.attn.qkv.bias <- BiasGrad(grad.blocks.8.attn.qkv)
+                ops.Node(151);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 880_128L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 15_010_176).Ptr(default));
             }
             {  // grad.blocks.7.residual2, grad.blocks.8.norm1.weight, grad.blocks.8.norm1.bias <- LayerNormGrad(grad.blocks.8.norm1.out, blocks.7.residual2, blocks.8.norm1.weight, blocks.8.norm1.mean, blocks.8.norm1.rstd)
+                ops.Node(152);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 844_608L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Arena + 13_824 + 24_256L * u).Ptr(b.Arena + 13_824 + 24_304L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 851_712L * u).Ptr(b.Parameters + 14_567_040).Ptr(b.Arena + 13_824 + 24_256L * u).Ptr(b.Arena + 13_824 + 24_304L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(15)).Int(37).Ptr(b.Arena + 13_824 + 816_192L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 14_567_040).Ptr(b.Gradients + 14_567_424));
             }
             // blocks.7
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(15)).Int(37).Ptr(b.Arena + 13_824 + 816_192L * u).Int(u * 37).Int(384));  // grad.blocks.7.mlp.fc2 <- ScaleRows(grad.blocks.7.residual2)
+            // done by the node above: grad.blocks.7.mlp.fc2 <- ScaleRows(grad.blocks.7.residual2)
             {  // grad.blocks.7.mlp.fc1 <- LinearInputGradGelu(grad.blocks.7.mlp.fc2, blocks.7.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 816_192L * u, 384, false, b.ParametersBf16 + 6_988_416, 1536, false, b.Arena + 13_824 + 823_296L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 823_296L * u).Long((long)u * 37 * 1536));
+                ops.Node(153);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 816_192L * u, 384, false, b.ParametersBf16 + 6_988_416, 1536, false, b.Arena + 13_824 + 851_712L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 851_712L * u).Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 851_712L * u).Ptr(b.Arena + 13_824 + 823_296L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.7.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc2, blocks.7.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 851_712L * u).Long(56_832L * u));  // blocks.7.mlp.act.recomputed <- GELU(blocks.7.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 816_192L * u, 384, true, b.Arena + 13_824 + 851_712L * u, 1536, false, b.Gradients + 13_976_832, 1536, 1f, default);
-            }
+            ops.Node(154); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 816_192L * u, 384, true, b.Arena + 13_824 + 823_296L * u, 1536, false, b.Gradients + 13_976_832, 1536, 1f, default);  // grad.blocks.7.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc2, blocks.7.mlp.act)
             {  // grad.blocks.7.mlp.fc2.bias <- BiasGrad(grad.blocks.7.mlp.fc2)
+                ops.Node(155);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 816_192L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 14_566_656).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 823_296L * u, 1536, false, b.ParametersBf16 + 6_692_736, 384, false, b.Arena + 13_824 + 787_776L * u, 384, 0f, default);  // grad.blocks.7.norm2.out <- LinearInputGrad(grad.blocks.7.mlp.fc1, blocks.7.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 823_296L * u, 1536, true, b.Arena + 13_824 + 780_672L * u, 384, false, b.Gradients + 13_385_472, 384, 1f, default);  // grad.blocks.7.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc1, blocks.7.norm2.out)
+            ops.Node(156); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 851_712L * u, 1536, false, b.ParametersBf16 + 6_692_736, 384, false, b.Arena + 13_824 + 787_776L * u, 384, 0f, default);  // grad.blocks.7.norm2.out <- LinearInputGrad(grad.blocks.7.mlp.fc1, blocks.7.mlp.fc1.weight)
+            ops.Node(157); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 851_712L * u, 1536, true, b.Arena + 13_824 + 766_464L * u, 384, false, b.Gradients + 13_385_472, 384, 1f, default);  // grad.blocks.7.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.7.mlp.fc1, blocks.7.norm2.out)
             {  // grad.blocks.7.mlp.fc1.bias <- BiasGrad(grad.blocks.7.mlp.fc1)
+                ops.Node(158);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 823_296L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 851_712L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 13_975_296).Ptr(default));
             }
             {  // grad.blocks.7.residual1, grad.blocks.7.norm2.weight, grad.blocks.7.norm2.bias <- LayerNormGrad(grad.blocks.7.norm2.out, blocks.7.residual1, blocks.7.norm2.weight, blocks.7.norm2.mean, blocks.7.norm2.rstd)
+                ops.Node(159);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 766_464L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 24_208L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 787_776L * u).Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Parameters + 13_384_704).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 24_208L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(14)).Int(37).Ptr(b.Arena + 13_824 + 766_464L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 13_384_704).Ptr(b.Gradients + 13_385_088));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(14)).Int(37).Ptr(b.Arena + 13_824 + 766_464L * u).Int(u * 37).Int(384));  // grad.blocks.7.attn.proj <- ScaleRows(grad.blocks.7.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 766_464L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, false, b.Arena + 13_824 + 773_568L * u, 384, 0f, default);  // grad.blocks.7.attn.out <- LinearInputGrad(grad.blocks.7.attn.proj, blocks.7.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 766_464L * u, 384, true, b.Arena + 13_824 + 759_360L * u, 384, false, b.Gradients + 13_236_864, 384, 1f, default);  // grad.blocks.7.attn.proj.weight <- LinearWeightGrad(grad.blocks.7.attn.proj, blocks.7.attn.out)
+            // done by the node above: grad.blocks.7.attn.proj <- ScaleRows(grad.blocks.7.residual1)
+            ops.Node(160); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 766_464L * u, 384, false, b.ParametersBf16 + 6_618_432, 384, false, b.Arena + 13_824 + 773_568L * u, 384, 0f, default);  // grad.blocks.7.attn.out <- LinearInputGrad(grad.blocks.7.attn.proj, blocks.7.attn.proj.weight)
+            ops.Node(161); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 766_464L * u, 384, true, b.Arena + 13_824 + 745_152L * u, 384, false, b.Gradients + 13_236_864, 384, 1f, default);  // grad.blocks.7.attn.proj.weight <- LinearWeightGrad(grad.blocks.7.attn.proj, blocks.7.attn.out)
             {  // grad.blocks.7.attn.proj.bias <- BiasGrad(grad.blocks.7.attn.proj)
+                ops.Node(162);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 766_464L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 13_384_320).Ptr(default));
             }
             {  // grad.blocks.7.attn.qkv <- AttentionGrad(grad.blocks.7.attn.out, blocks.7.attn.qkv, blocks.7.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 759_360L * u).Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Int(u * 222));
+                ops.Node(163);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Arena + 13_824 + 23_936L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 780_672L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 773_568L * u).Ptr(b.Arena + 13_824 + 23_936L * u).Ptr(b.Arena + 13_824 + 24_160L * u).Ptr(b.Arena + 13_824 + 780_672L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 780_672L * u, 1152, false, b.ParametersBf16 + 6_396_672, 384, false, b.Arena + 13_824 + 723_840L * u, 384, 0f, default);  // grad.blocks.7.norm1.out <- LinearInputGrad(grad.blocks.7.attn.qkv, blocks.7.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 780_672L * u, 1152, true, b.Arena + 13_824 + 716_736L * u, 384, false, b.Gradients + 12_793_344, 384, 1f, default);  // grad.blocks.7.attn.qkv.weight <- LinearWeightGrad(grad.blocks.7.attn.qkv, blocks.7.norm1.out)
+            ops.Node(164); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 780_672L * u, 1152, false, b.ParametersBf16 + 6_396_672, 384, false, b.Arena + 13_824 + 723_840L * u, 384, 0f, default);  // grad.blocks.7.norm1.out <- LinearInputGrad(grad.blocks.7.attn.qkv, blocks.7.attn.qkv.weight)
+            ops.Node(165); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 780_672L * u, 1152, true, b.Arena + 13_824 + 716_736L * u, 384, false, b.Gradients + 12_793_344, 384, 1f, default);  // grad.blocks.7.attn.qkv.weight <- LinearWeightGrad(grad.blocks.7.attn.qkv, blocks.7.norm1.out)
             {  // grad.blocks.7.attn.qkv.bias <- BiasGrad(grad.blocks.7.attn.qkv)
+                ops.Node(166);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 780_672L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 13_235_712).Ptr(default));
             }
             {  // grad.blocks.6.residual2, grad.blocks.7.norm1.weight, grad.blocks.7.norm1.bias <- LayerNormGrad(grad.blocks.7.norm1.out, blocks.6.residual2, blocks.7.norm1.weight, blocks.7.norm1.mean, blocks.7.norm1.rstd)
+                ops.Node(167);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 745_152L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Arena + 13_824 + 23_840L * u).Ptr(b.Arena + 13_824 + 23_888L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 752_256L * u).Ptr(b.Parameters + 12_792_576).Ptr(b.Arena + 13_824 + 23_840L * u).Ptr(b.Arena + 13_824 + 23_888L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(13)).Int(37).Ptr(b.Arena + 13_824 + 716_736L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 12_792_576).Ptr(b.Gradients + 12_792_960));
             }
             // blocks.6
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(13)).Int(37).Ptr(b.Arena + 13_824 + 716_736L * u).Int(u * 37).Int(384));  // grad.blocks.6.mlp.fc2 <- ScaleRows(grad.blocks.6.residual2)
+            // done by the node above: grad.blocks.6.mlp.fc2 <- ScaleRows(grad.blocks.6.residual2)
             {  // grad.blocks.6.mlp.fc1 <- LinearInputGradGelu(grad.blocks.6.mlp.fc2, blocks.6.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 716_736L * u, 384, false, b.ParametersBf16 + 6_101_184, 1536, false, b.Arena + 13_824 + 723_840L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 723_840L * u).Long((long)u * 37 * 1536));
+                ops.Node(168);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 716_736L * u, 384, false, b.ParametersBf16 + 6_101_184, 1536, false, b.Arena + 13_824 + 752_256L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 752_256L * u).Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 752_256L * u).Ptr(b.Arena + 13_824 + 723_840L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.6.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc2, blocks.6.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 752_256L * u).Long(56_832L * u));  // blocks.6.mlp.act.recomputed <- GELU(blocks.6.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 716_736L * u, 384, true, b.Arena + 13_824 + 752_256L * u, 1536, false, b.Gradients + 12_202_368, 1536, 1f, default);
-            }
+            ops.Node(169); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 716_736L * u, 384, true, b.Arena + 13_824 + 723_840L * u, 1536, false, b.Gradients + 12_202_368, 1536, 1f, default);  // grad.blocks.6.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc2, blocks.6.mlp.act)
             {  // grad.blocks.6.mlp.fc2.bias <- BiasGrad(grad.blocks.6.mlp.fc2)
+                ops.Node(170);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 716_736L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 12_792_192).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 723_840L * u, 1536, false, b.ParametersBf16 + 5_805_504, 384, false, b.Arena + 13_824 + 688_320L * u, 384, 0f, default);  // grad.blocks.6.norm2.out <- LinearInputGrad(grad.blocks.6.mlp.fc1, blocks.6.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 723_840L * u, 1536, true, b.Arena + 13_824 + 681_216L * u, 384, false, b.Gradients + 11_611_008, 384, 1f, default);  // grad.blocks.6.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc1, blocks.6.norm2.out)
+            ops.Node(171); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 752_256L * u, 1536, false, b.ParametersBf16 + 5_805_504, 384, false, b.Arena + 13_824 + 688_320L * u, 384, 0f, default);  // grad.blocks.6.norm2.out <- LinearInputGrad(grad.blocks.6.mlp.fc1, blocks.6.mlp.fc1.weight)
+            ops.Node(172); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 752_256L * u, 1536, true, b.Arena + 13_824 + 667_008L * u, 384, false, b.Gradients + 11_611_008, 384, 1f, default);  // grad.blocks.6.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.6.mlp.fc1, blocks.6.norm2.out)
             {  // grad.blocks.6.mlp.fc1.bias <- BiasGrad(grad.blocks.6.mlp.fc1)
+                ops.Node(173);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 723_840L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 752_256L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 12_200_832).Ptr(default));
             }
             {  // grad.blocks.6.residual1, grad.blocks.6.norm2.weight, grad.blocks.6.norm2.bias <- LayerNormGrad(grad.blocks.6.norm2.out, blocks.6.residual1, blocks.6.norm2.weight, blocks.6.norm2.mean, blocks.6.norm2.rstd)
+                ops.Node(174);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 667_008L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 23_792L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 688_320L * u).Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Parameters + 11_610_240).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 23_792L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(12)).Int(37).Ptr(b.Arena + 13_824 + 667_008L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_610_240).Ptr(b.Gradients + 11_610_624));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(12)).Int(37).Ptr(b.Arena + 13_824 + 667_008L * u).Int(u * 37).Int(384));  // grad.blocks.6.attn.proj <- ScaleRows(grad.blocks.6.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 667_008L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, false, b.Arena + 13_824 + 674_112L * u, 384, 0f, default);  // grad.blocks.6.attn.out <- LinearInputGrad(grad.blocks.6.attn.proj, blocks.6.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 667_008L * u, 384, true, b.Arena + 13_824 + 659_904L * u, 384, false, b.Gradients + 11_462_400, 384, 1f, default);  // grad.blocks.6.attn.proj.weight <- LinearWeightGrad(grad.blocks.6.attn.proj, blocks.6.attn.out)
+            // done by the node above: grad.blocks.6.attn.proj <- ScaleRows(grad.blocks.6.residual1)
+            ops.Node(175); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 667_008L * u, 384, false, b.ParametersBf16 + 5_731_200, 384, false, b.Arena + 13_824 + 674_112L * u, 384, 0f, default);  // grad.blocks.6.attn.out <- LinearInputGrad(grad.blocks.6.attn.proj, blocks.6.attn.proj.weight)
+            ops.Node(176); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 667_008L * u, 384, true, b.Arena + 13_824 + 645_696L * u, 384, false, b.Gradients + 11_462_400, 384, 1f, default);  // grad.blocks.6.attn.proj.weight <- LinearWeightGrad(grad.blocks.6.attn.proj, blocks.6.attn.out)
             {  // grad.blocks.6.attn.proj.bias <- BiasGrad(grad.blocks.6.attn.proj)
+                ops.Node(177);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 667_008L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_609_856).Ptr(default));
             }
             {  // grad.blocks.6.attn.qkv <- AttentionGrad(grad.blocks.6.attn.out, blocks.6.attn.qkv, blocks.6.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 659_904L * u).Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Int(u * 222));
+                ops.Node(178);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Arena + 13_824 + 23_520L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 681_216L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 674_112L * u).Ptr(b.Arena + 13_824 + 23_520L * u).Ptr(b.Arena + 13_824 + 23_744L * u).Ptr(b.Arena + 13_824 + 681_216L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 681_216L * u, 1152, false, b.ParametersBf16 + 5_509_440, 384, false, b.Arena + 13_824 + 624_384L * u, 384, 0f, default);  // grad.blocks.6.norm1.out <- LinearInputGrad(grad.blocks.6.attn.qkv, blocks.6.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 681_216L * u, 1152, true, b.Arena + 13_824 + 617_280L * u, 384, false, b.Gradients + 11_018_880, 384, 1f, default);  // grad.blocks.6.attn.qkv.weight <- LinearWeightGrad(grad.blocks.6.attn.qkv, blocks.6.norm1.out)
+            ops.Node(179); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 681_216L * u, 1152, false, b.ParametersBf16 + 5_509_440, 384, false, b.Arena + 13_824 + 624_384L * u, 384, 0f, default);  // grad.blocks.6.norm1.out <- LinearInputGrad(grad.blocks.6.attn.qkv, blocks.6.attn.qkv.weight)
+            ops.Node(180); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 681_216L * u, 1152, true, b.Arena + 13_824 + 617_280L * u, 384, false, b.Gradients + 11_018_880, 384, 1f, default);  // grad.blocks.6.attn.qkv.weight <- LinearWeightGrad(grad.blocks.6.attn.qkv, blocks.6.norm1.out)
             {  // grad.blocks.6.attn.qkv.bias <- BiasGrad(grad.blocks.6.attn.qkv)
+                ops.Node(181);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 681_216L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 11_461_248).Ptr(default));
             }
             {  // grad.blocks.5.residual2, grad.blocks.6.norm1.weight, grad.blocks.6.norm1.bias <- LayerNormGrad(grad.blocks.6.norm1.out, blocks.5.residual2, blocks.6.norm1.weight, blocks.6.norm1.mean, blocks.6.norm1.rstd)
+                ops.Node(182);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 645_696L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Arena + 13_824 + 23_424L * u).Ptr(b.Arena + 13_824 + 23_472L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 652_800L * u).Ptr(b.Parameters + 11_018_112).Ptr(b.Arena + 13_824 + 23_424L * u).Ptr(b.Arena + 13_824 + 23_472L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(11)).Int(37).Ptr(b.Arena + 13_824 + 617_280L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_018_112).Ptr(b.Gradients + 11_018_496));
             }
             // blocks.5
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(11)).Int(37).Ptr(b.Arena + 13_824 + 617_280L * u).Int(u * 37).Int(384));  // grad.blocks.5.mlp.fc2 <- ScaleRows(grad.blocks.5.residual2)
+            // done by the node above: grad.blocks.5.mlp.fc2 <- ScaleRows(grad.blocks.5.residual2)
             {  // grad.blocks.5.mlp.fc1 <- LinearInputGradGelu(grad.blocks.5.mlp.fc2, blocks.5.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 617_280L * u, 384, false, b.ParametersBf16 + 5_213_952, 1536, false, b.Arena + 13_824 + 624_384L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 624_384L * u).Long((long)u * 37 * 1536));
+                ops.Node(183);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 617_280L * u, 384, false, b.ParametersBf16 + 5_213_952, 1536, false, b.Arena + 13_824 + 652_800L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 652_800L * u).Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 652_800L * u).Ptr(b.Arena + 13_824 + 624_384L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.5.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc2, blocks.5.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 652_800L * u).Long(56_832L * u));  // blocks.5.mlp.act.recomputed <- GELU(blocks.5.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 617_280L * u, 384, true, b.Arena + 13_824 + 652_800L * u, 1536, false, b.Gradients + 10_427_904, 1536, 1f, default);
-            }
+            ops.Node(184); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 617_280L * u, 384, true, b.Arena + 13_824 + 624_384L * u, 1536, false, b.Gradients + 10_427_904, 1536, 1f, default);  // grad.blocks.5.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc2, blocks.5.mlp.act)
             {  // grad.blocks.5.mlp.fc2.bias <- BiasGrad(grad.blocks.5.mlp.fc2)
+                ops.Node(185);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 617_280L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 11_017_728).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 624_384L * u, 1536, false, b.ParametersBf16 + 4_918_272, 384, false, b.Arena + 13_824 + 588_864L * u, 384, 0f, default);  // grad.blocks.5.norm2.out <- LinearInputGrad(grad.blocks.5.mlp.fc1, blocks.5.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 624_384L * u, 1536, true, b.Arena + 13_824 + 581_760L * u, 384, false, b.Gradients + 9_836_544, 384, 1f, default);  // grad.blocks.5.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc1, blocks.5.norm2.out)
+            ops.Node(186); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 652_800L * u, 1536, false, b.ParametersBf16 + 4_918_272, 384, false, b.Arena + 13_824 + 588_864L * u, 384, 0f, default);  // grad.blocks.5.norm2.out <- LinearInputGrad(grad.blocks.5.mlp.fc1, blocks.5.mlp.fc1.weight)
+            ops.Node(187); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 652_800L * u, 1536, true, b.Arena + 13_824 + 567_552L * u, 384, false, b.Gradients + 9_836_544, 384, 1f, default);  // grad.blocks.5.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.5.mlp.fc1, blocks.5.norm2.out)
             {  // grad.blocks.5.mlp.fc1.bias <- BiasGrad(grad.blocks.5.mlp.fc1)
+                ops.Node(188);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 624_384L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 652_800L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 10_426_368).Ptr(default));
             }
             {  // grad.blocks.5.residual1, grad.blocks.5.norm2.weight, grad.blocks.5.norm2.bias <- LayerNormGrad(grad.blocks.5.norm2.out, blocks.5.residual1, blocks.5.norm2.weight, blocks.5.norm2.mean, blocks.5.norm2.rstd)
+                ops.Node(189);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 567_552L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 23_376L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 588_864L * u).Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Parameters + 9_835_776).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 23_376L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(10)).Int(37).Ptr(b.Arena + 13_824 + 567_552L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_835_776).Ptr(b.Gradients + 9_836_160));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(10)).Int(37).Ptr(b.Arena + 13_824 + 567_552L * u).Int(u * 37).Int(384));  // grad.blocks.5.attn.proj <- ScaleRows(grad.blocks.5.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 567_552L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, false, b.Arena + 13_824 + 574_656L * u, 384, 0f, default);  // grad.blocks.5.attn.out <- LinearInputGrad(grad.blocks.5.attn.proj, blocks.5.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 567_552L * u, 384, true, b.Arena + 13_824 + 560_448L * u, 384, false, b.Gradients + 9_687_936, 384, 1f, default);  // grad.blocks.5.attn.proj.weight <- LinearWeightGrad(grad.blocks.5.attn.proj, blocks.5.attn.out)
+            // done by the node above: grad.blocks.5.attn.proj <- ScaleRows(grad.blocks.5.residual1)
+            ops.Node(190); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 567_552L * u, 384, false, b.ParametersBf16 + 4_843_968, 384, false, b.Arena + 13_824 + 574_656L * u, 384, 0f, default);  // grad.blocks.5.attn.out <- LinearInputGrad(grad.blocks.5.attn.proj, blocks.5.attn.proj.weight)
+            ops.Node(191); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 567_552L * u, 384, true, b.Arena + 13_824 + 546_240L * u, 384, false, b.Gradients + 9_687_936, 384, 1f, default);  // grad.blocks.5.attn.proj.weight <- LinearWeightGrad(grad.blocks.5.attn.proj, blocks.5.attn.out)
             {  // grad.blocks.5.attn.proj.bias <- BiasGrad(grad.blocks.5.attn.proj)
+                ops.Node(192);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 567_552L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_835_392).Ptr(default));
             }
             {  // grad.blocks.5.attn.qkv <- AttentionGrad(grad.blocks.5.attn.out, blocks.5.attn.qkv, blocks.5.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 560_448L * u).Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Int(u * 222));
+                ops.Node(193);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Arena + 13_824 + 23_104L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 581_760L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 574_656L * u).Ptr(b.Arena + 13_824 + 23_104L * u).Ptr(b.Arena + 13_824 + 23_328L * u).Ptr(b.Arena + 13_824 + 581_760L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 581_760L * u, 1152, false, b.ParametersBf16 + 4_622_208, 384, false, b.Arena + 13_824 + 524_928L * u, 384, 0f, default);  // grad.blocks.5.norm1.out <- LinearInputGrad(grad.blocks.5.attn.qkv, blocks.5.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 581_760L * u, 1152, true, b.Arena + 13_824 + 517_824L * u, 384, false, b.Gradients + 9_244_416, 384, 1f, default);  // grad.blocks.5.attn.qkv.weight <- LinearWeightGrad(grad.blocks.5.attn.qkv, blocks.5.norm1.out)
+            ops.Node(194); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 581_760L * u, 1152, false, b.ParametersBf16 + 4_622_208, 384, false, b.Arena + 13_824 + 524_928L * u, 384, 0f, default);  // grad.blocks.5.norm1.out <- LinearInputGrad(grad.blocks.5.attn.qkv, blocks.5.attn.qkv.weight)
+            ops.Node(195); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 581_760L * u, 1152, true, b.Arena + 13_824 + 517_824L * u, 384, false, b.Gradients + 9_244_416, 384, 1f, default);  // grad.blocks.5.attn.qkv.weight <- LinearWeightGrad(grad.blocks.5.attn.qkv, blocks.5.norm1.out)
             {  // grad.blocks.5.attn.qkv.bias <- BiasGrad(grad.blocks.5.attn.qkv)
+                ops.Node(196);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 581_760L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 9_686_784).Ptr(default));
             }
             {  // grad.blocks.4.residual2, grad.blocks.5.norm1.weight, grad.blocks.5.norm1.bias <- LayerNormGrad(grad.blocks.5.norm1.out, blocks.4.residual2, blocks.5.norm1.weight, blocks.5.norm1.mean, blocks.5.norm1.rstd)
+                ops.Node(197);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 546_240L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Arena + 13_824 + 23_008L * u).Ptr(b.Arena + 13_824 + 23_056L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 553_344L * u).Ptr(b.Parameters + 9_243_648).Ptr(b.Arena + 13_824 + 23_008L * u).Ptr(b.Arena + 13_824 + 23_056L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(9)).Int(37).Ptr(b.Arena + 13_824 + 517_824L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_243_648).Ptr(b.Gradients + 9_244_032));
             }
             // blocks.4
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(9)).Int(37).Ptr(b.Arena + 13_824 + 517_824L * u).Int(u * 37).Int(384));  // grad.blocks.4.mlp.fc2 <- ScaleRows(grad.blocks.4.residual2)
+            // done by the node above: grad.blocks.4.mlp.fc2 <- ScaleRows(grad.blocks.4.residual2)
             {  // grad.blocks.4.mlp.fc1 <- LinearInputGradGelu(grad.blocks.4.mlp.fc2, blocks.4.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 517_824L * u, 384, false, b.ParametersBf16 + 4_326_720, 1536, false, b.Arena + 13_824 + 524_928L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 524_928L * u).Long((long)u * 37 * 1536));
+                ops.Node(198);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 517_824L * u, 384, false, b.ParametersBf16 + 4_326_720, 1536, false, b.Arena + 13_824 + 553_344L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 553_344L * u).Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 553_344L * u).Ptr(b.Arena + 13_824 + 524_928L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.4.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc2, blocks.4.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 553_344L * u).Long(56_832L * u));  // blocks.4.mlp.act.recomputed <- GELU(blocks.4.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 517_824L * u, 384, true, b.Arena + 13_824 + 553_344L * u, 1536, false, b.Gradients + 8_653_440, 1536, 1f, default);
-            }
+            ops.Node(199); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 517_824L * u, 384, true, b.Arena + 13_824 + 524_928L * u, 1536, false, b.Gradients + 8_653_440, 1536, 1f, default);  // grad.blocks.4.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc2, blocks.4.mlp.act)
             {  // grad.blocks.4.mlp.fc2.bias <- BiasGrad(grad.blocks.4.mlp.fc2)
+                ops.Node(200);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 517_824L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 9_243_264).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 524_928L * u, 1536, false, b.ParametersBf16 + 4_031_040, 384, false, b.Arena + 13_824 + 489_408L * u, 384, 0f, default);  // grad.blocks.4.norm2.out <- LinearInputGrad(grad.blocks.4.mlp.fc1, blocks.4.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 524_928L * u, 1536, true, b.Arena + 13_824 + 482_304L * u, 384, false, b.Gradients + 8_062_080, 384, 1f, default);  // grad.blocks.4.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc1, blocks.4.norm2.out)
+            ops.Node(201); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 553_344L * u, 1536, false, b.ParametersBf16 + 4_031_040, 384, false, b.Arena + 13_824 + 489_408L * u, 384, 0f, default);  // grad.blocks.4.norm2.out <- LinearInputGrad(grad.blocks.4.mlp.fc1, blocks.4.mlp.fc1.weight)
+            ops.Node(202); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 553_344L * u, 1536, true, b.Arena + 13_824 + 468_096L * u, 384, false, b.Gradients + 8_062_080, 384, 1f, default);  // grad.blocks.4.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.4.mlp.fc1, blocks.4.norm2.out)
             {  // grad.blocks.4.mlp.fc1.bias <- BiasGrad(grad.blocks.4.mlp.fc1)
+                ops.Node(203);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 524_928L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 553_344L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 8_651_904).Ptr(default));
             }
             {  // grad.blocks.4.residual1, grad.blocks.4.norm2.weight, grad.blocks.4.norm2.bias <- LayerNormGrad(grad.blocks.4.norm2.out, blocks.4.residual1, blocks.4.norm2.weight, blocks.4.norm2.mean, blocks.4.norm2.rstd)
+                ops.Node(204);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 468_096L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 22_960L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 489_408L * u).Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Parameters + 8_061_312).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 22_960L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(8)).Int(37).Ptr(b.Arena + 13_824 + 468_096L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 8_061_312).Ptr(b.Gradients + 8_061_696));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(8)).Int(37).Ptr(b.Arena + 13_824 + 468_096L * u).Int(u * 37).Int(384));  // grad.blocks.4.attn.proj <- ScaleRows(grad.blocks.4.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 468_096L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, false, b.Arena + 13_824 + 475_200L * u, 384, 0f, default);  // grad.blocks.4.attn.out <- LinearInputGrad(grad.blocks.4.attn.proj, blocks.4.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 468_096L * u, 384, true, b.Arena + 13_824 + 460_992L * u, 384, false, b.Gradients + 7_913_472, 384, 1f, default);  // grad.blocks.4.attn.proj.weight <- LinearWeightGrad(grad.blocks.4.attn.proj, blocks.4.attn.out)
+            // done by the node above: grad.blocks.4.attn.proj <- ScaleRows(grad.blocks.4.residual1)
+            ops.Node(205); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 468_096L * u, 384, false, b.ParametersBf16 + 3_956_736, 384, false, b.Arena + 13_824 + 475_200L * u, 384, 0f, default);  // grad.blocks.4.attn.out <- LinearInputGrad(grad.blocks.4.attn.proj, blocks.4.attn.proj.weight)
+            ops.Node(206); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 468_096L * u, 384, true, b.Arena + 13_824 + 446_784L * u, 384, false, b.Gradients + 7_913_472, 384, 1f, default);  // grad.blocks.4.attn.proj.weight <- LinearWeightGrad(grad.blocks.4.attn.proj, blocks.4.attn.out)
             {  // grad.blocks.4.attn.proj.bias <- BiasGrad(grad.blocks.4.attn.proj)
+                ops.Node(207);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 468_096L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 8_060_928).Ptr(default));
             }
             {  // grad.blocks.4.attn.qkv <- AttentionGrad(grad.blocks.4.attn.out, blocks.4.attn.qkv, blocks.4.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 460_992L * u).Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Int(u * 222));
+                ops.Node(208);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Arena + 13_824 + 22_688L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 482_304L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 475_200L * u).Ptr(b.Arena + 13_824 + 22_688L * u).Ptr(b.Arena + 13_824 + 22_912L * u).Ptr(b.Arena + 13_824 + 482_304L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 482_304L * u, 1152, false, b.ParametersBf16 + 3_734_976, 384, false, b.Arena + 13_824 + 425_472L * u, 384, 0f, default);  // grad.blocks.4.norm1.out <- LinearInputGrad(grad.blocks.4.attn.qkv, blocks.4.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 482_304L * u, 1152, true, b.Arena + 13_824 + 418_368L * u, 384, false, b.Gradients + 7_469_952, 384, 1f, default);  // grad.blocks.4.attn.qkv.weight <- LinearWeightGrad(grad.blocks.4.attn.qkv, blocks.4.norm1.out)
+            ops.Node(209); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 482_304L * u, 1152, false, b.ParametersBf16 + 3_734_976, 384, false, b.Arena + 13_824 + 425_472L * u, 384, 0f, default);  // grad.blocks.4.norm1.out <- LinearInputGrad(grad.blocks.4.attn.qkv, blocks.4.attn.qkv.weight)
+            ops.Node(210); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 482_304L * u, 1152, true, b.Arena + 13_824 + 418_368L * u, 384, false, b.Gradients + 7_469_952, 384, 1f, default);  // grad.blocks.4.attn.qkv.weight <- LinearWeightGrad(grad.blocks.4.attn.qkv, blocks.4.norm1.out)
             {  // grad.blocks.4.attn.qkv.bias <- BiasGrad(grad.blocks.4.attn.qkv)
+                ops.Node(211);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 482_304L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 7_912_320).Ptr(default));
             }
             {  // grad.blocks.3.residual2, grad.blocks.4.norm1.weight, grad.blocks.4.norm1.bias <- LayerNormGrad(grad.blocks.4.norm1.out, blocks.3.residual2, blocks.4.norm1.weight, blocks.4.norm1.mean, blocks.4.norm1.rstd)
+                ops.Node(212);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 446_784L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Arena + 13_824 + 22_592L * u).Ptr(b.Arena + 13_824 + 22_640L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 453_888L * u).Ptr(b.Parameters + 7_469_184).Ptr(b.Arena + 13_824 + 22_592L * u).Ptr(b.Arena + 13_824 + 22_640L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(7)).Int(37).Ptr(b.Arena + 13_824 + 418_368L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 7_469_184).Ptr(b.Gradients + 7_469_568));
             }
             // blocks.3
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(7)).Int(37).Ptr(b.Arena + 13_824 + 418_368L * u).Int(u * 37).Int(384));  // grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
+            // done by the node above: grad.blocks.3.mlp.fc2 <- ScaleRows(grad.blocks.3.residual2)
             {  // grad.blocks.3.mlp.fc1 <- LinearInputGradGelu(grad.blocks.3.mlp.fc2, blocks.3.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 418_368L * u, 384, false, b.ParametersBf16 + 3_439_488, 1536, false, b.Arena + 13_824 + 425_472L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 425_472L * u).Long((long)u * 37 * 1536));
+                ops.Node(213);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 418_368L * u, 384, false, b.ParametersBf16 + 3_439_488, 1536, false, b.Arena + 13_824 + 453_888L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 453_888L * u).Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 453_888L * u).Ptr(b.Arena + 13_824 + 425_472L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 453_888L * u).Long(56_832L * u));  // blocks.3.mlp.act.recomputed <- GELU(blocks.3.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 418_368L * u, 384, true, b.Arena + 13_824 + 453_888L * u, 1536, false, b.Gradients + 6_878_976, 1536, 1f, default);
-            }
+            ops.Node(214); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 418_368L * u, 384, true, b.Arena + 13_824 + 425_472L * u, 1536, false, b.Gradients + 6_878_976, 1536, 1f, default);  // grad.blocks.3.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc2, blocks.3.mlp.act)
             {  // grad.blocks.3.mlp.fc2.bias <- BiasGrad(grad.blocks.3.mlp.fc2)
+                ops.Node(215);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 418_368L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 7_468_800).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 425_472L * u, 1536, false, b.ParametersBf16 + 3_143_808, 384, false, b.Arena + 13_824 + 389_952L * u, 384, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 425_472L * u, 1536, true, b.Arena + 13_824 + 382_848L * u, 384, false, b.Gradients + 6_287_616, 384, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
+            ops.Node(216); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 453_888L * u, 1536, false, b.ParametersBf16 + 3_143_808, 384, false, b.Arena + 13_824 + 389_952L * u, 384, 0f, default);  // grad.blocks.3.norm2.out <- LinearInputGrad(grad.blocks.3.mlp.fc1, blocks.3.mlp.fc1.weight)
+            ops.Node(217); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 453_888L * u, 1536, true, b.Arena + 13_824 + 368_640L * u, 384, false, b.Gradients + 6_287_616, 384, 1f, default);  // grad.blocks.3.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.3.mlp.fc1, blocks.3.norm2.out)
             {  // grad.blocks.3.mlp.fc1.bias <- BiasGrad(grad.blocks.3.mlp.fc1)
+                ops.Node(218);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 425_472L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 453_888L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 6_877_440).Ptr(default));
             }
             {  // grad.blocks.3.residual1, grad.blocks.3.norm2.weight, grad.blocks.3.norm2.bias <- LayerNormGrad(grad.blocks.3.norm2.out, blocks.3.residual1, blocks.3.norm2.weight, blocks.3.norm2.mean, blocks.3.norm2.rstd)
+                ops.Node(219);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 368_640L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 22_544L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 389_952L * u).Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Parameters + 6_286_848).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 22_544L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(6)).Int(37).Ptr(b.Arena + 13_824 + 368_640L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 6_286_848).Ptr(b.Gradients + 6_287_232));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(6)).Int(37).Ptr(b.Arena + 13_824 + 368_640L * u).Int(u * 37).Int(384));  // grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 368_640L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, false, b.Arena + 13_824 + 375_744L * u, 384, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 368_640L * u, 384, true, b.Arena + 13_824 + 361_536L * u, 384, false, b.Gradients + 6_139_008, 384, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
+            // done by the node above: grad.blocks.3.attn.proj <- ScaleRows(grad.blocks.3.residual1)
+            ops.Node(220); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 368_640L * u, 384, false, b.ParametersBf16 + 3_069_504, 384, false, b.Arena + 13_824 + 375_744L * u, 384, 0f, default);  // grad.blocks.3.attn.out <- LinearInputGrad(grad.blocks.3.attn.proj, blocks.3.attn.proj.weight)
+            ops.Node(221); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 368_640L * u, 384, true, b.Arena + 13_824 + 347_328L * u, 384, false, b.Gradients + 6_139_008, 384, 1f, default);  // grad.blocks.3.attn.proj.weight <- LinearWeightGrad(grad.blocks.3.attn.proj, blocks.3.attn.out)
             {  // grad.blocks.3.attn.proj.bias <- BiasGrad(grad.blocks.3.attn.proj)
+                ops.Node(222);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 368_640L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 6_286_464).Ptr(default));
             }
             {  // grad.blocks.3.attn.qkv <- AttentionGrad(grad.blocks.3.attn.out, blocks.3.attn.qkv, blocks.3.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 361_536L * u).Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Int(u * 222));
+                ops.Node(223);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Arena + 13_824 + 22_272L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 382_848L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 375_744L * u).Ptr(b.Arena + 13_824 + 22_272L * u).Ptr(b.Arena + 13_824 + 22_496L * u).Ptr(b.Arena + 13_824 + 382_848L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 382_848L * u, 1152, false, b.ParametersBf16 + 2_847_744, 384, false, b.Arena + 13_824 + 326_016L * u, 384, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 382_848L * u, 1152, true, b.Arena + 13_824 + 318_912L * u, 384, false, b.Gradients + 5_695_488, 384, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
+            ops.Node(224); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 382_848L * u, 1152, false, b.ParametersBf16 + 2_847_744, 384, false, b.Arena + 13_824 + 326_016L * u, 384, 0f, default);  // grad.blocks.3.norm1.out <- LinearInputGrad(grad.blocks.3.attn.qkv, blocks.3.attn.qkv.weight)
+            ops.Node(225); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 382_848L * u, 1152, true, b.Arena + 13_824 + 318_912L * u, 384, false, b.Gradients + 5_695_488, 384, 1f, default);  // grad.blocks.3.attn.qkv.weight <- LinearWeightGrad(grad.blocks.3.attn.qkv, blocks.3.norm1.out)
             {  // grad.blocks.3.attn.qkv.bias <- BiasGrad(grad.blocks.3.attn.qkv)
+                ops.Node(226);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 382_848L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 6_137_856).Ptr(default));
             }
             {  // grad.blocks.2.residual2, grad.blocks.3.norm1.weight, grad.blocks.3.norm1.bias <- LayerNormGrad(grad.blocks.3.norm1.out, blocks.2.residual2, blocks.3.norm1.weight, blocks.3.norm1.mean, blocks.3.norm1.rstd)
+                ops.Node(227);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 347_328L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Arena + 13_824 + 22_176L * u).Ptr(b.Arena + 13_824 + 22_224L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 354_432L * u).Ptr(b.Parameters + 5_694_720).Ptr(b.Arena + 13_824 + 22_176L * u).Ptr(b.Arena + 13_824 + 22_224L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(5)).Int(37).Ptr(b.Arena + 13_824 + 318_912L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 5_694_720).Ptr(b.Gradients + 5_695_104));
             }
             // blocks.2
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(5)).Int(37).Ptr(b.Arena + 13_824 + 318_912L * u).Int(u * 37).Int(384));  // grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
+            // done by the node above: grad.blocks.2.mlp.fc2 <- ScaleRows(grad.blocks.2.residual2)
             {  // grad.blocks.2.mlp.fc1 <- LinearInputGradGelu(grad.blocks.2.mlp.fc2, blocks.2.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 318_912L * u, 384, false, b.ParametersBf16 + 2_552_256, 1536, false, b.Arena + 13_824 + 326_016L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 326_016L * u).Long((long)u * 37 * 1536));
+                ops.Node(228);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 318_912L * u, 384, false, b.ParametersBf16 + 2_552_256, 1536, false, b.Arena + 13_824 + 354_432L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 354_432L * u).Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 354_432L * u).Ptr(b.Arena + 13_824 + 326_016L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 354_432L * u).Long(56_832L * u));  // blocks.2.mlp.act.recomputed <- GELU(blocks.2.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 318_912L * u, 384, true, b.Arena + 13_824 + 354_432L * u, 1536, false, b.Gradients + 5_104_512, 1536, 1f, default);
-            }
+            ops.Node(229); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 318_912L * u, 384, true, b.Arena + 13_824 + 326_016L * u, 1536, false, b.Gradients + 5_104_512, 1536, 1f, default);  // grad.blocks.2.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc2, blocks.2.mlp.act)
             {  // grad.blocks.2.mlp.fc2.bias <- BiasGrad(grad.blocks.2.mlp.fc2)
+                ops.Node(230);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 318_912L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 5_694_336).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 326_016L * u, 1536, false, b.ParametersBf16 + 2_256_576, 384, false, b.Arena + 13_824 + 290_496L * u, 384, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 326_016L * u, 1536, true, b.Arena + 13_824 + 283_392L * u, 384, false, b.Gradients + 4_513_152, 384, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
+            ops.Node(231); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 354_432L * u, 1536, false, b.ParametersBf16 + 2_256_576, 384, false, b.Arena + 13_824 + 290_496L * u, 384, 0f, default);  // grad.blocks.2.norm2.out <- LinearInputGrad(grad.blocks.2.mlp.fc1, blocks.2.mlp.fc1.weight)
+            ops.Node(232); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 354_432L * u, 1536, true, b.Arena + 13_824 + 269_184L * u, 384, false, b.Gradients + 4_513_152, 384, 1f, default);  // grad.blocks.2.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.2.mlp.fc1, blocks.2.norm2.out)
             {  // grad.blocks.2.mlp.fc1.bias <- BiasGrad(grad.blocks.2.mlp.fc1)
+                ops.Node(233);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 326_016L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 354_432L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 5_102_976).Ptr(default));
             }
             {  // grad.blocks.2.residual1, grad.blocks.2.norm2.weight, grad.blocks.2.norm2.bias <- LayerNormGrad(grad.blocks.2.norm2.out, blocks.2.residual1, blocks.2.norm2.weight, blocks.2.norm2.mean, blocks.2.norm2.rstd)
+                ops.Node(234);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 269_184L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 22_128L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 290_496L * u).Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Parameters + 4_512_384).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 22_128L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(4)).Int(37).Ptr(b.Arena + 13_824 + 269_184L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 4_512_384).Ptr(b.Gradients + 4_512_768));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(4)).Int(37).Ptr(b.Arena + 13_824 + 269_184L * u).Int(u * 37).Int(384));  // grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 269_184L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, false, b.Arena + 13_824 + 276_288L * u, 384, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 269_184L * u, 384, true, b.Arena + 13_824 + 262_080L * u, 384, false, b.Gradients + 4_364_544, 384, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
+            // done by the node above: grad.blocks.2.attn.proj <- ScaleRows(grad.blocks.2.residual1)
+            ops.Node(235); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 269_184L * u, 384, false, b.ParametersBf16 + 2_182_272, 384, false, b.Arena + 13_824 + 276_288L * u, 384, 0f, default);  // grad.blocks.2.attn.out <- LinearInputGrad(grad.blocks.2.attn.proj, blocks.2.attn.proj.weight)
+            ops.Node(236); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 269_184L * u, 384, true, b.Arena + 13_824 + 247_872L * u, 384, false, b.Gradients + 4_364_544, 384, 1f, default);  // grad.blocks.2.attn.proj.weight <- LinearWeightGrad(grad.blocks.2.attn.proj, blocks.2.attn.out)
             {  // grad.blocks.2.attn.proj.bias <- BiasGrad(grad.blocks.2.attn.proj)
+                ops.Node(237);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 269_184L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 4_512_000).Ptr(default));
             }
             {  // grad.blocks.2.attn.qkv <- AttentionGrad(grad.blocks.2.attn.out, blocks.2.attn.qkv, blocks.2.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 262_080L * u).Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Int(u * 222));
+                ops.Node(238);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Arena + 13_824 + 21_856L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 283_392L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 276_288L * u).Ptr(b.Arena + 13_824 + 21_856L * u).Ptr(b.Arena + 13_824 + 22_080L * u).Ptr(b.Arena + 13_824 + 283_392L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 283_392L * u, 1152, false, b.ParametersBf16 + 1_960_512, 384, false, b.Arena + 13_824 + 226_560L * u, 384, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 283_392L * u, 1152, true, b.Arena + 13_824 + 219_456L * u, 384, false, b.Gradients + 3_921_024, 384, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
+            ops.Node(239); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 283_392L * u, 1152, false, b.ParametersBf16 + 1_960_512, 384, false, b.Arena + 13_824 + 226_560L * u, 384, 0f, default);  // grad.blocks.2.norm1.out <- LinearInputGrad(grad.blocks.2.attn.qkv, blocks.2.attn.qkv.weight)
+            ops.Node(240); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 283_392L * u, 1152, true, b.Arena + 13_824 + 219_456L * u, 384, false, b.Gradients + 3_921_024, 384, 1f, default);  // grad.blocks.2.attn.qkv.weight <- LinearWeightGrad(grad.blocks.2.attn.qkv, blocks.2.norm1.out)
             {  // grad.blocks.2.attn.qkv.bias <- BiasGrad(grad.blocks.2.attn.qkv)
+                ops.Node(241);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 283_392L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 4_363_392).Ptr(default));
             }
             {  // grad.blocks.1.residual2, grad.blocks.2.norm1.weight, grad.blocks.2.norm1.bias <- LayerNormGrad(grad.blocks.2.norm1.out, blocks.1.residual2, blocks.2.norm1.weight, blocks.2.norm1.mean, blocks.2.norm1.rstd)
+                ops.Node(242);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 247_872L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Arena + 13_824 + 21_760L * u).Ptr(b.Arena + 13_824 + 21_808L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 254_976L * u).Ptr(b.Parameters + 3_920_256).Ptr(b.Arena + 13_824 + 21_760L * u).Ptr(b.Arena + 13_824 + 21_808L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(3)).Int(37).Ptr(b.Arena + 13_824 + 219_456L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 3_920_256).Ptr(b.Gradients + 3_920_640));
             }
             // blocks.1
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(3)).Int(37).Ptr(b.Arena + 13_824 + 219_456L * u).Int(u * 37).Int(384));  // grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
+            // done by the node above: grad.blocks.1.mlp.fc2 <- ScaleRows(grad.blocks.1.residual2)
             {  // grad.blocks.1.mlp.fc1 <- LinearInputGradGelu(grad.blocks.1.mlp.fc2, blocks.1.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 219_456L * u, 384, false, b.ParametersBf16 + 1_665_024, 1536, false, b.Arena + 13_824 + 226_560L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 226_560L * u).Long((long)u * 37 * 1536));
+                ops.Node(243);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 219_456L * u, 384, false, b.ParametersBf16 + 1_665_024, 1536, false, b.Arena + 13_824 + 254_976L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 254_976L * u).Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 254_976L * u).Ptr(b.Arena + 13_824 + 226_560L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 254_976L * u).Long(56_832L * u));  // blocks.1.mlp.act.recomputed <- GELU(blocks.1.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 219_456L * u, 384, true, b.Arena + 13_824 + 254_976L * u, 1536, false, b.Gradients + 3_330_048, 1536, 1f, default);
-            }
+            ops.Node(244); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 219_456L * u, 384, true, b.Arena + 13_824 + 226_560L * u, 1536, false, b.Gradients + 3_330_048, 1536, 1f, default);  // grad.blocks.1.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc2, blocks.1.mlp.act)
             {  // grad.blocks.1.mlp.fc2.bias <- BiasGrad(grad.blocks.1.mlp.fc2)
+                ops.Node(245);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 219_456L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 3_919_872).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 226_560L * u, 1536, false, b.ParametersBf16 + 1_369_344, 384, false, b.Arena + 13_824 + 191_040L * u, 384, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 226_560L * u, 1536, true, b.Arena + 13_824 + 183_936L * u, 384, false, b.Gradients + 2_738_688, 384, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
+            ops.Node(246); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 254_976L * u, 1536, false, b.ParametersBf16 + 1_369_344, 384, false, b.Arena + 13_824 + 191_040L * u, 384, 0f, default);  // grad.blocks.1.norm2.out <- LinearInputGrad(grad.blocks.1.mlp.fc1, blocks.1.mlp.fc1.weight)
+            ops.Node(247); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 254_976L * u, 1536, true, b.Arena + 13_824 + 169_728L * u, 384, false, b.Gradients + 2_738_688, 384, 1f, default);  // grad.blocks.1.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.1.mlp.fc1, blocks.1.norm2.out)
             {  // grad.blocks.1.mlp.fc1.bias <- BiasGrad(grad.blocks.1.mlp.fc1)
+                ops.Node(248);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 226_560L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 254_976L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 3_328_512).Ptr(default));
             }
             {  // grad.blocks.1.residual1, grad.blocks.1.norm2.weight, grad.blocks.1.norm2.bias <- LayerNormGrad(grad.blocks.1.norm2.out, blocks.1.residual1, blocks.1.norm2.weight, blocks.1.norm2.mean, blocks.1.norm2.rstd)
+                ops.Node(249);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 169_728L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 21_712L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 191_040L * u).Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Parameters + 2_737_920).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 21_712L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(2)).Int(37).Ptr(b.Arena + 13_824 + 169_728L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_737_920).Ptr(b.Gradients + 2_738_304));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(2)).Int(37).Ptr(b.Arena + 13_824 + 169_728L * u).Int(u * 37).Int(384));  // grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 169_728L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, false, b.Arena + 13_824 + 176_832L * u, 384, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 169_728L * u, 384, true, b.Arena + 13_824 + 162_624L * u, 384, false, b.Gradients + 2_590_080, 384, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
+            // done by the node above: grad.blocks.1.attn.proj <- ScaleRows(grad.blocks.1.residual1)
+            ops.Node(250); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 169_728L * u, 384, false, b.ParametersBf16 + 1_295_040, 384, false, b.Arena + 13_824 + 176_832L * u, 384, 0f, default);  // grad.blocks.1.attn.out <- LinearInputGrad(grad.blocks.1.attn.proj, blocks.1.attn.proj.weight)
+            ops.Node(251); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 169_728L * u, 384, true, b.Arena + 13_824 + 148_416L * u, 384, false, b.Gradients + 2_590_080, 384, 1f, default);  // grad.blocks.1.attn.proj.weight <- LinearWeightGrad(grad.blocks.1.attn.proj, blocks.1.attn.out)
             {  // grad.blocks.1.attn.proj.bias <- BiasGrad(grad.blocks.1.attn.proj)
+                ops.Node(252);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 169_728L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_737_536).Ptr(default));
             }
             {  // grad.blocks.1.attn.qkv <- AttentionGrad(grad.blocks.1.attn.out, blocks.1.attn.qkv, blocks.1.attn.probs)
-                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 162_624L * u).Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Int(u * 222));
+                ops.Node(253);
+                ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Arena + 13_824 + 21_440L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 183_936L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 176_832L * u).Ptr(b.Arena + 13_824 + 21_440L * u).Ptr(b.Arena + 13_824 + 21_664L * u).Ptr(b.Arena + 13_824 + 183_936L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 183_936L * u, 1152, false, b.ParametersBf16 + 1_073_280, 384, false, b.Arena + 13_824 + 127_104L * u, 384, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 183_936L * u, 1152, true, b.Arena + 13_824 + 120_000L * u, 384, false, b.Gradients + 2_146_560, 384, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
+            ops.Node(254); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 183_936L * u, 1152, false, b.ParametersBf16 + 1_073_280, 384, false, b.Arena + 13_824 + 127_104L * u, 384, 0f, default);  // grad.blocks.1.norm1.out <- LinearInputGrad(grad.blocks.1.attn.qkv, blocks.1.attn.qkv.weight)
+            ops.Node(255); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 183_936L * u, 1152, true, b.Arena + 13_824 + 120_000L * u, 384, false, b.Gradients + 2_146_560, 384, 1f, default);  // grad.blocks.1.attn.qkv.weight <- LinearWeightGrad(grad.blocks.1.attn.qkv, blocks.1.norm1.out)
             {  // grad.blocks.1.attn.qkv.bias <- BiasGrad(grad.blocks.1.attn.qkv)
+                ops.Node(256);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 183_936L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 2_588_928).Ptr(default));
             }
             {  // grad.blocks.0.residual2, grad.blocks.1.norm1.weight, grad.blocks.1.norm1.bias <- LayerNormGrad(grad.blocks.1.norm1.out, blocks.0.residual2, blocks.1.norm1.weight, blocks.1.norm1.mean, blocks.1.norm1.rstd)
+                ops.Node(257);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 148_416L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Arena + 13_824 + 21_344L * u).Ptr(b.Arena + 13_824 + 21_392L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 155_520L * u).Ptr(b.Parameters + 2_145_792).Ptr(b.Arena + 13_824 + 21_344L * u).Ptr(b.Arena + 13_824 + 21_392L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(1)).Int(37).Ptr(b.Arena + 13_824 + 120_000L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_145_792).Ptr(b.Gradients + 2_146_176));
             }
             // blocks.0
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(1)).Int(37).Ptr(b.Arena + 13_824 + 120_000L * u).Int(u * 37).Int(384));  // grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
+            // done by the node above: grad.blocks.0.mlp.fc2 <- ScaleRows(grad.blocks.0.residual2)
             {  // grad.blocks.0.mlp.fc1 <- LinearInputGradGelu(grad.blocks.0.mlp.fc2, blocks.0.mlp.fc2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 120_000L * u, 384, false, b.ParametersBf16 + 777_792, 1536, false, b.Arena + 13_824 + 127_104L * u, 1536, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 127_104L * u).Long((long)u * 37 * 1536));
+                ops.Node(258);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 1536, 384, b.Arena + 13_824 + 120_000L * u, 384, false, b.ParametersBf16 + 777_792, 1536, false, b.Arena + 13_824 + 155_520L * u, 1536, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 37 * 1536 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 155_520L * u).Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 155_520L * u).Ptr(b.Arena + 13_824 + 127_104L * u).Long((long)u * 37 * 1536));
             }
-            {  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(56_832L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 155_520L * u).Long(56_832L * u));  // blocks.0.mlp.act.recomputed <- GELU(blocks.0.mlp.fc1)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 120_000L * u, 384, true, b.Arena + 13_824 + 155_520L * u, 1536, false, b.Gradients + 1_555_584, 1536, 1f, default);
-            }
+            ops.Node(259); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 1536, u * 37, b.Arena + 13_824 + 120_000L * u, 384, true, b.Arena + 13_824 + 127_104L * u, 1536, false, b.Gradients + 1_555_584, 1536, 1f, default);  // grad.blocks.0.mlp.fc2.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc2, blocks.0.mlp.act)
             {  // grad.blocks.0.mlp.fc2.bias <- BiasGrad(grad.blocks.0.mlp.fc2)
+                ops.Node(260);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 120_000L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 2_145_408).Ptr(default));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 127_104L * u, 1536, false, b.ParametersBf16 + 482_112, 384, false, b.Arena + 13_824 + 91_584L * u, 384, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 127_104L * u, 1536, true, b.Arena + 13_824 + 84_480L * u, 384, false, b.Gradients + 964_224, 384, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
+            ops.Node(261); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1536, b.Arena + 13_824 + 155_520L * u, 1536, false, b.ParametersBf16 + 482_112, 384, false, b.Arena + 13_824 + 91_584L * u, 384, 0f, default);  // grad.blocks.0.norm2.out <- LinearInputGrad(grad.blocks.0.mlp.fc1, blocks.0.mlp.fc1.weight)
+            ops.Node(262); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1536, 384, u * 37, b.Arena + 13_824 + 155_520L * u, 1536, true, b.Arena + 13_824 + 70_272L * u, 384, false, b.Gradients + 964_224, 384, 1f, default);  // grad.blocks.0.mlp.fc1.weight <- LinearWeightGrad(grad.blocks.0.mlp.fc1, blocks.0.norm2.out)
             {  // grad.blocks.0.mlp.fc1.bias <- BiasGrad(grad.blocks.0.mlp.fc1)
+                ops.Node(263);
                 uint chunks = CudaChunks(u * 37, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 127_104L * u).Int(u * 37).Int(1536));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 48, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 155_520L * u).Int(u * 37).Int(1536));
                 ops.Launch(CudaKernel.dino_reduce_partials, 6, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1536).Ptr(b.Gradients + 1_554_048).Ptr(default));
             }
             {  // grad.blocks.0.residual1, grad.blocks.0.norm2.weight, grad.blocks.0.norm2.bias <- LayerNormGrad(grad.blocks.0.norm2.out, blocks.0.residual1, blocks.0.norm2.weight, blocks.0.norm2.mean, blocks.0.norm2.rstd)
+                ops.Node(264);
                 uint chunks = CudaChunks(u * 37, 32);
-                ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 70_272L * u).Ptr(b.Parameters + 963_456).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 21_296L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
+                ops.Launch(CudaKernel.dino_layernorm_grad_scale_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 91_584L * u).Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Parameters + 963_456).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 21_296L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1).Ptr(b.Drop(0)).Int(37).Ptr(b.Arena + 13_824 + 70_272L * u));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 963_456).Ptr(b.Gradients + 963_840));
             }
-            ops.Launch(CudaKernel.dino_scale_rows_bf16, CudaBlocks((long)u * 37 * 96), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Drop(0)).Int(37).Ptr(b.Arena + 13_824 + 70_272L * u).Int(u * 37).Int(384));  // grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 70_272L * u, 384, false, b.ParametersBf16 + 407_808, 384, false, b.Arena + 13_824 + 77_376L * u, 384, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 70_272L * u, 384, true, b.Arena + 13_824 + 63_168L * u, 384, false, b.Gradients + 815_616, 384, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
+            // done by the node above: grad.blocks.0.attn.proj <- ScaleRows(grad.blocks.0.residual1)
+            ops.Node(265); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 384, b.Arena + 13_824 + 70_272L * u, 384, false, b.ParametersBf16 + 407_808, 384, false, b.Arena + 13_824 + 77_376L * u, 384, 0f, default);  // grad.blocks.0.attn.out <- LinearInputGrad(grad.blocks.0.attn.proj, blocks.0.attn.proj.weight)
+            ops.Node(266); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 384, u * 37, b.Arena + 13_824 + 70_272L * u, 384, true, b.Arena + 13_824 + 63_168L * u, 384, false, b.Gradients + 815_616, 384, 1f, default);  // grad.blocks.0.attn.proj.weight <- LinearWeightGrad(grad.blocks.0.attn.proj, blocks.0.attn.out)
             {  // grad.blocks.0.attn.proj.bias <- BiasGrad(grad.blocks.0.attn.proj)
+                ops.Node(267);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 70_272L * u).Int(u * 37).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 963_072).Ptr(default));
             }
             {  // grad.blocks.0.attn.qkv <- AttentionGrad(grad.blocks.0.attn.out, blocks.0.attn.qkv, blocks.0.attn.probs)
+                ops.Node(268);
                 ops.Launch(CudaKernel.dino_flash_attention_delta_t37_d64, (uint)((u * 222 + 7) / 8), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 63_168L * u).Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Arena + 13_824 + 21_248L * u).Int(u * 222));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dkv_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Arena + 13_824 + 21_024L * u).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 84_480L * u));
                 ops.Launch(CudaKernel.dino_flash_attention_grad_dq_t37_d64, 1, (uint)(u * 6), 96, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 77_376L * u).Ptr(b.Arena + 13_824 + 21_024L * u).Ptr(b.Arena + 13_824 + 21_248L * u).Ptr(b.Arena + 13_824 + 84_480L * u));
             }
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 84_480L * u, 1152, false, b.ParametersBf16 + 186_048, 384, false, b.Arena + 13_824 + 41_856L * u, 384, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 84_480L * u, 1152, true, b.Arena + 13_824 + 13_824L * u, 384, false, b.Gradients + 372_096, 384, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
+            ops.Node(269); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 37, 384, 1152, b.Arena + 13_824 + 84_480L * u, 1152, false, b.ParametersBf16 + 186_048, 384, false, b.Arena + 13_824 + 41_856L * u, 384, 0f, default);  // grad.blocks.0.norm1.out <- LinearInputGrad(grad.blocks.0.attn.qkv, blocks.0.attn.qkv.weight)
+            ops.Node(270); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 1152, 384, u * 37, b.Arena + 13_824 + 84_480L * u, 1152, true, b.Arena + 13_824 + 13_824L * u, 384, false, b.Gradients + 372_096, 384, 1f, default);  // grad.blocks.0.attn.qkv.weight <- LinearWeightGrad(grad.blocks.0.attn.qkv, blocks.0.norm1.out)
             {  // grad.blocks.0.attn.qkv.bias <- BiasGrad(grad.blocks.0.attn.qkv)
+                ops.Node(271);
                 uint chunks = CudaChunks(u * 37, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 36, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 84_480L * u).Int(u * 37).Int(1152));
                 ops.Launch(CudaKernel.dino_reduce_partials, 5, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(1152).Ptr(b.Gradients + 814_464).Ptr(default));
             }
             {  // grad.tokens, grad.blocks.0.norm1.weight, grad.blocks.0.norm1.bias <- LayerNormGrad(grad.blocks.0.norm1.out, tokens, blocks.0.norm1.weight, blocks.0.norm1.mean, blocks.0.norm1.rstd)
+                ops.Node(272);
                 uint chunks = CudaChunks(u * 37, 32);
                 ops.Launch(CudaKernel.dino_layernorm_grad_bf16, chunks, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 41_856L * u).Ptr(b.Arena + 13_824 + 27_648L * u).Ptr(b.Parameters + 371_328).Ptr(b.Arena + 13_824 + 20_928L * u).Ptr(b.Arena + 13_824 + 20_976L * u).Ptr(b.Arena + 13_824 + 1_214_016L * u).Int(u * 37).Int(1));
                 ops.Launch(CudaKernel.dino_reduce_partials, 3, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 371_328).Ptr(b.Gradients + 371_712));
             }
             // tokens
-            ops.Launch(CudaKernel.dino_clear, CudaBlocks((13_824L) / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Long(13_824L));  // grad.pos_embed.resized <- Clear()
-            ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 56, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 384).Ptr(b.Arena + 0).Int(u).Int(36));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed.resized <- AssembleTokensGrad(grad.tokens)
+            ops.Node(273); ops.Launch(CudaKernel.dino_clear, CudaBlocks((13_824L) / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Long(13_824L));  // grad.pos_embed.resized <- Clear()
+            ops.Node(274); ops.Launch(CudaKernel.dino_assemble_tokens_grad_bf16, 56, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 1_214_016L * u).Ptr(b.Arena + 13_824 + 13_824L * u).Ptr(b.Gradients + 0).Ptr(b.Gradients + 384).Ptr(b.Arena + 0).Int(u).Int(36));  // grad.patch_embed.out, grad.cls_token, grad.pos_embed, grad.pos_embed.resized <- AssembleTokensGrad(grad.tokens)
             // pos_embed
-            ops.Launch(CudaKernel.dino_resize_positions_grad_crop96, 196, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Gradients + 768));  // grad.pos_embed <- ResizePositionsGrad(grad.pos_embed.resized)
+            ops.Node(275); ops.Launch(CudaKernel.dino_resize_positions_grad_crop96, 196, 1, 128, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Gradients + 768));  // grad.pos_embed <- ResizePositionsGrad(grad.pos_embed.resized)
             // patch_embed
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 768, u * 36, b.Arena + 13_824 + 13_824L * u, 384, true, b.Arena + 13_824 + 0L * u, 768, false, b.Gradients + 76_032, 768, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
+            ops.Node(276); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 384, 768, u * 36, b.Arena + 13_824 + 13_824L * u, 384, true, b.Arena + 13_824 + 0L * u, 768, false, b.Gradients + 76_032, 768, 1f, default);  // grad.patch_embed.proj.weight <- LinearWeightGrad(grad.patch_embed.out, patch_embed.columns)
             {  // grad.patch_embed.proj.bias <- BiasGrad(grad.patch_embed.out)
+                ops.Node(277);
                 uint chunks = CudaChunks(u * 36, 64);
                 ops.Launch(CudaKernel.dino_bias_grad_bf16, 12, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 13_824 + 13_824L * u).Int(u * 36).Int(384));
                 ops.Launch(CudaKernel.dino_reduce_partials, 2, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(384).Ptr(b.Gradients + 370_944).Ptr(default));
@@ -4574,45 +4774,49 @@ namespace DinoCompiled.Models
             ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(384L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 8_454_144 + 0L * u).Long(384L * u));  // features.bf16 <- bf16(features)
             // head.mlp.0
             {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
+                ops.Node(0);
                 ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 384, b.Arena + 8_454_144 + 0L * u, 384, false, b.ParametersBf16 + 10_832_832, 384, true, b.Arena + 8_454_144 + 192L * u, 2048, 0f, b.ParametersBf16 + 11_226_048);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 192L * u).Ptr(b.Arena + 8_454_144 + 1_216L * u).Long((long)u * 1 * 2048));
             }
             // head.mlp.2
             {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
+                ops.Node(1);
                 ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 8_454_144 + 1_216L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, true, b.Arena + 8_454_144 + 0L * u, 2048, 0f, b.ParametersBf16 + 13_324_224);
                 ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 0L * u).Ptr(b.Arena + 8_454_144 + 2_240L * u).Long((long)u * 1 * 2048));
             }
             // head.mlp.4
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 2048, b.Arena + 8_454_144 + 2_240L * u, 2048, false, b.ParametersBf16 + 13_325_248, 2048, true, b.Arena + 8_454_144 + 0L * u, 256, 0f, b.ParametersBf16 + 13_587_392);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            ops.Node(2); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 2048, b.Arena + 8_454_144 + 2_240L * u, 2048, false, b.ParametersBf16 + 13_325_248, 2048, true, b.Arena + 8_454_144 + 0L * u, 256, 0f, b.ParametersBf16 + 13_587_392);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 0L * u).Ptr(b.Arena + 8_454_144 + 128L * u).Ptr(b.Arena + 8_454_144 + 256L * u).Int(u * 1).Int(256));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            ops.Node(3); ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144 + 0L * u).Ptr(b.Arena + 8_454_144 + 128L * u).Ptr(b.Arena + 8_454_144 + 256L * u).Int(u * 1).Int(256));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
             // head.last_layer
-            ops.Launch(CudaKernel.dino_weight_norm_bf16, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 0).Ptr(b.Arena + 8_388_608).Int(65536).Int(256));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 65536, 256, b.Arena + 8_454_144 + 128L * u, 256, false, b.Arena + 0, 256, true, b.Output, 65536, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+            ops.Node(4); ops.Launch(CudaKernel.dino_weight_norm_bf16, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 0).Ptr(b.Arena + 8_388_608).Int(65536).Int(256));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 65536, 256, b.Arena + 8_454_144 + 128L * u, 256, false, b.Arena + 0, 256, true, b.Output, 65536, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
         }
 
-        /// <summary>Head: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 100_925_440 + 21_248 bytes per unit.</summary>
+        /// <summary>Head: the forward in bf16 (the student's): reads b.Input, writes b.Output, keeps in b.Arena what BackwardCudaBf16 reads; the arena holds 67_371_008 + 21_248 bytes per unit.</summary>
         public static void HeadForwardCudaBf16(in global::DinoCompiled.Compiled.SegmentBuffers b, global::DinoCompiled.Cuda.CudaOps ops)
         {
             int u = b.Units;
-            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(384L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 25_231_360 + 0L * u).Long(384L * u));  // features.bf16 <- bf16(features)
+            ops.Launch(CudaKernel.dino_convert_f32_to_bf16, CudaBlocks(384L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Input).Ptr(b.Arena + 16_842_752 + 0L * u).Long(384L * u));  // features.bf16 <- bf16(features)
             // head.mlp.0
             {  // head.mlp.1.act <- LinearGelu(features, head.mlp.0.weight, head.mlp.0.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 384, b.Arena + 25_231_360 + 0L * u, 384, false, b.ParametersBf16 + 10_832_832, 384, true, b.Arena + 25_231_360 + 192L * u, 2048, 0f, b.ParametersBf16 + 11_226_048);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 192L * u).Ptr(b.Arena + 25_231_360 + 1_216L * u).Long((long)u * 1 * 2048));
+                ops.Node(0);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 384, b.Arena + 16_842_752 + 0L * u, 384, false, b.ParametersBf16 + 10_832_832, 384, true, b.Arena + 16_842_752 + 192L * u, 2048, 0f, b.ParametersBf16 + 11_226_048);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 192L * u).Ptr(b.Arena + 16_842_752 + 1_216L * u).Long((long)u * 1 * 2048));
             }
             // head.mlp.2
             {  // head.mlp.3.act <- LinearGelu(head.mlp.1.act, head.mlp.2.weight, head.mlp.2.bias)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 25_231_360 + 1_216L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, true, b.Arena + 25_231_360 + 2_240L * u, 2048, 0f, b.ParametersBf16 + 13_324_224);
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 2_240L * u).Ptr(b.Arena + 25_231_360 + 3_264L * u).Long((long)u * 1 * 2048));
+                ops.Node(1);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 16_842_752 + 1_216L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, true, b.Arena + 16_842_752 + 2_240L * u, 2048, 0f, b.ParametersBf16 + 13_324_224);
+                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 2_240L * u).Ptr(b.Arena + 16_842_752 + 3_264L * u).Long((long)u * 1 * 2048));
             }
             // head.mlp.4
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 2048, b.Arena + 25_231_360 + 3_264L * u, 2048, false, b.ParametersBf16 + 13_325_248, 2048, true, b.Arena + 25_231_360 + 1_216L * u, 256, 0f, b.ParametersBf16 + 13_587_392);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
+            ops.Node(2); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 2048, b.Arena + 16_842_752 + 3_264L * u, 2048, false, b.ParametersBf16 + 13_325_248, 2048, true, b.Arena + 16_842_752 + 1_216L * u, 256, 0f, b.ParametersBf16 + 13_587_392);  // head.mlp.4.out <- Linear(head.mlp.3.act, head.mlp.4.weight, head.mlp.4.bias)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 1_216L * u).Ptr(b.Arena + 25_231_360 + 1_344L * u).Ptr(b.Arena + 25_231_360 + 1_472L * u).Int(u * 1).Int(256));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
+            ops.Node(3); ops.Launch(CudaKernel.dino_l2_normalize_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 1_216L * u).Ptr(b.Arena + 16_842_752 + 1_344L * u).Ptr(b.Arena + 16_842_752 + 1_472L * u).Int(u * 1).Int(256));  // head.normalized, head.norms <- L2Normalize(head.mlp.4.out)
             // head.last_layer
-            ops.Launch(CudaKernel.dino_weight_norm_bf16, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 0).Ptr(b.Arena + 8_388_608).Int(65536).Int(256));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 65536, 256, b.Arena + 25_231_360 + 1_344L * u, 256, false, b.Arena + 0, 256, true, b.Output, 65536, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
+            ops.Node(4); ops.Launch(CudaKernel.dino_weight_norm_bf16, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 0).Ptr(b.Arena + 16_777_216).Int(65536).Int(256));  // head.last_layer.weight, head.last_layer.v_norms <- WeightNorm(head.last_layer.weight_g, head.last_layer.weight_v)
+            ops.Node(5); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 65536, 256, b.Arena + 16_842_752 + 1_344L * u, 256, false, b.Arena + 0, 256, true, b.Output, 65536, 0f, default);  // logits <- MatMul(head.normalized, head.last_layer.weight)
         }
 
         /// <summary>Head: the backward in bf16 after ForwardCudaBf16 on the same arena: reads b.OutputGradient (bf16, from dino_loss_student_bf16), accumulates into the fp32 b.Gradients, writes the fp32 b.InputGradient.</summary>
@@ -4620,45 +4824,44 @@ namespace DinoCompiled.Models
         {
             int u = b.Units;
             // head.last_layer
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 65536, b.OutputGradient, 65536, false, b.Arena + 0, 256, false, b.Arena + 25_231_360 + 1_488L * u, 256, 0f, default);  // grad.head.normalized <- MatMulInputGrad(grad.logits, head.last_layer.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 65536, 256, u * 1, b.OutputGradient, 65536, true, b.Arena + 25_231_360 + 1_344L * u, 256, false, b.Arena + 8_454_144, 256, 0f, default);  // grad.head.last_layer.weight <- MatMulWeightGrad(grad.logits, head.normalized)
-            ops.Launch(CudaKernel.dino_weight_norm_grad, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 8_454_144).Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 8_388_608).Ptr(default).Ptr(b.Gradients + 27_240_576).Int(65536).Int(256));  // grad.head.last_layer.weight_v <- WeightNormGrad(grad.head.last_layer.weight, head.last_layer.weight_g, head.last_layer.weight_v, head.last_layer.v_norms)
+            ops.Node(6); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 256, 65536, b.OutputGradient, 65536, false, b.Arena + 0, 256, false, b.Arena + 16_842_752 + 1_488L * u, 256, 0f, default);  // grad.head.normalized <- MatMulInputGrad(grad.logits, head.last_layer.weight)
+            ops.Node(7); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 65536, 256, u * 1, b.OutputGradient, 65536, true, b.Arena + 16_842_752 + 1_344L * u, 256, false, b.Arena + 0, 256, 0f, default);  // grad.head.last_layer.weight <- MatMulWeightGrad(grad.logits, head.normalized)
+            ops.Node(8); ops.Launch(CudaKernel.dino_weight_norm_grad, 8192, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 0).Ptr(b.Parameters + 27_175_040).Ptr(b.Parameters + 27_240_576).Ptr(b.Arena + 16_777_216).Ptr(default).Ptr(b.Gradients + 27_240_576).Int(65536).Int(256));  // grad.head.last_layer.weight_v <- WeightNormGrad(grad.head.last_layer.weight, head.last_layer.weight_g, head.last_layer.weight_v, head.last_layer.v_norms)
             // head
-            ops.Launch(CudaKernel.dino_l2_normalize_grad_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 1_488L * u).Ptr(b.Arena + 25_231_360 + 1_216L * u).Ptr(b.Arena + 25_231_360 + 1_472L * u).Ptr(b.Arena + 25_231_360 + 1_344L * u).Int(u * 1).Int(256));  // grad.head.mlp.4.out <- L2NormalizeGrad(grad.head.normalized, head.mlp.4.out, head.norms)
+            ops.Node(9); ops.Launch(CudaKernel.dino_l2_normalize_grad_bf16, CudaRowBlocks(u * 1), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 1_488L * u).Ptr(b.Arena + 16_842_752 + 1_216L * u).Ptr(b.Arena + 16_842_752 + 1_472L * u).Ptr(b.Arena + 16_842_752 + 1_344L * u).Int(u * 1).Int(256));  // grad.head.mlp.4.out <- L2NormalizeGrad(grad.head.normalized, head.mlp.4.out, head.norms)
             // head.mlp.4
             {  // grad.head.mlp.2.out <- LinearInputGradGelu(grad.head.mlp.4.out, head.mlp.4.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 256, b.Arena + 25_231_360 + 1_344L * u, 256, false, b.ParametersBf16 + 13_325_248, 2048, false, b.Arena + 25_231_360 + 3_264L * u, 2048, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 3_264L * u).Ptr(b.Arena + 25_231_360 + 2_240L * u).Ptr(b.Arena + 25_231_360 + 3_264L * u).Long((long)u * 1 * 2048));
+                ops.Node(10);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 256, b.Arena + 16_842_752 + 1_344L * u, 256, false, b.ParametersBf16 + 13_325_248, 2048, false, b.Arena + 16_842_752 + 4_288L * u, 2048, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 4_288L * u).Ptr(b.Arena + 16_842_752 + 2_240L * u).Ptr(b.Arena + 16_842_752 + 4_288L * u).Ptr(b.Arena + 16_842_752 + 3_264L * u).Long((long)u * 1 * 2048));
             }
-            {  // grad.head.mlp.4.weight <- LinearWeightGrad(grad.head.mlp.4.out, head.mlp.3.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(2_048L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 2_240L * u).Ptr(b.Arena + 25_231_360 + 4_288L * u).Long(2_048L * u));  // head.mlp.3.act.recomputed <- GELU(head.mlp.2.out)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 256, 2048, u * 1, b.Arena + 25_231_360 + 1_344L * u, 256, true, b.Arena + 25_231_360 + 4_288L * u, 2048, false, b.Gradients + 26_650_496, 2048, 1f, default);
-            }
+            ops.Node(11); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 256, 2048, u * 1, b.Arena + 16_842_752 + 1_344L * u, 256, true, b.Arena + 16_842_752 + 3_264L * u, 2048, false, b.Gradients + 26_650_496, 2048, 1f, default);  // grad.head.mlp.4.weight <- LinearWeightGrad(grad.head.mlp.4.out, head.mlp.3.act)
             {  // grad.head.mlp.4.bias <- BiasGrad(grad.head.mlp.4.out)
+                ops.Node(12);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 8, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 1_344L * u).Int(u * 1).Int(256));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 8, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 1_344L * u).Int(u * 1).Int(256));
                 ops.Launch(CudaKernel.dino_reduce_partials, 1, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(256).Ptr(b.Gradients + 27_174_784).Ptr(default));
             }
             // head.mlp.2
             {  // grad.head.mlp.0.out <- LinearInputGradGelu(grad.head.mlp.2.out, head.mlp.2.weight)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 25_231_360 + 3_264L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, false, b.Arena + 25_231_360 + 1_216L * u, 2048, 0f, default);
-                ops.Launch(CudaKernel.dino_gelu_grad_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 1_216L * u).Ptr(b.Arena + 25_231_360 + 192L * u).Ptr(b.Arena + 25_231_360 + 1_216L * u).Long((long)u * 1 * 2048));
+                ops.Node(13);
+                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToBf16, u * 1, 2048, 2048, b.Arena + 16_842_752 + 4_288L * u, 2048, false, b.ParametersBf16 + 11_227_072, 2048, false, b.Arena + 16_842_752 + 2_240L * u, 2048, 0f, default);
+                ops.Launch(CudaKernel.dino_gelu_grad_recompute_bf16, CudaBlocks((long)u * 1 * 2048 / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 2_240L * u).Ptr(b.Arena + 16_842_752 + 192L * u).Ptr(b.Arena + 16_842_752 + 2_240L * u).Ptr(b.Arena + 16_842_752 + 1_216L * u).Long((long)u * 1 * 2048));
             }
-            {  // grad.head.mlp.2.weight <- LinearWeightGrad(grad.head.mlp.2.out, head.mlp.1.act)
-                ops.Launch(CudaKernel.dino_gelu_bf16, CudaBlocks(2_048L * u / 4), 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 192L * u).Ptr(b.Arena + 25_231_360 + 2_240L * u).Long(2_048L * u));  // head.mlp.1.act.recomputed <- GELU(head.mlp.0.out)
-                ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 2048, 2048, u * 1, b.Arena + 25_231_360 + 3_264L * u, 2048, true, b.Arena + 25_231_360 + 2_240L * u, 2048, false, b.Gradients + 22_454_144, 2048, 1f, default);
-            }
+            ops.Node(14); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 2048, 2048, u * 1, b.Arena + 16_842_752 + 4_288L * u, 2048, true, b.Arena + 16_842_752 + 1_216L * u, 2048, false, b.Gradients + 22_454_144, 2048, 1f, default);  // grad.head.mlp.2.weight <- LinearWeightGrad(grad.head.mlp.2.out, head.mlp.1.act)
             {  // grad.head.mlp.2.bias <- BiasGrad(grad.head.mlp.2.out)
+                ops.Node(15);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 64, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 3_264L * u).Int(u * 1).Int(2048));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 64, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 4_288L * u).Int(u * 1).Int(2048));
                 ops.Launch(CudaKernel.dino_reduce_partials, 8, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(2048).Ptr(b.Gradients + 26_648_448).Ptr(default));
             }
             // head.mlp.0
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 384, 2048, b.Arena + 25_231_360 + 1_216L * u, 2048, false, b.ParametersBf16 + 10_832_832, 384, false, b.InputGradient, 384, 0f, default);  // grad.features <- LinearInputGrad(grad.head.mlp.0.out, head.mlp.0.weight)
-            ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 2048, 384, u * 1, b.Arena + 25_231_360 + 1_216L * u, 2048, true, b.Arena + 25_231_360 + 0L * u, 384, false, b.Gradients + 21_665_664, 384, 1f, default);  // grad.head.mlp.0.weight <- LinearWeightGrad(grad.head.mlp.0.out, features)
+            ops.Node(16); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, u * 1, 384, 2048, b.Arena + 16_842_752 + 2_240L * u, 2048, false, b.ParametersBf16 + 10_832_832, 384, false, b.InputGradient, 384, 0f, default);  // grad.features <- LinearInputGrad(grad.head.mlp.0.out, head.mlp.0.weight)
+            ops.Node(17); ops.TypedGemm(global::DinoCompiled.Cuda.CudaGemmDataTypes.Bf16ToFloat32, 2048, 384, u * 1, b.Arena + 16_842_752 + 2_240L * u, 2048, true, b.Arena + 16_842_752 + 0L * u, 384, false, b.Gradients + 21_665_664, 384, 1f, default);  // grad.head.mlp.0.weight <- LinearWeightGrad(grad.head.mlp.0.out, features)
             {  // grad.head.mlp.0.bias <- BiasGrad(grad.head.mlp.0.out)
+                ops.Node(18);
                 uint chunks = CudaChunks(u * 1, 64);
-                ops.Launch(CudaKernel.dino_bias_grad_bf16, 64, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 25_231_360 + 1_216L * u).Int(u * 1).Int(2048));
+                ops.Launch(CudaKernel.dino_bias_grad_bf16, 64, chunks, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Ptr(b.Arena + 16_842_752 + 2_240L * u).Int(u * 1).Int(2048));
                 ops.Launch(CudaKernel.dino_reduce_partials, 8, 1, 256, 0, new global::DinoCompiled.Cuda.KernelArgs().Int((int)chunks).Int(2048).Ptr(b.Gradients + 22_452_096).Ptr(default));
             }
         }
@@ -5940,8 +6143,12 @@ namespace DinoCompiled.Models
 
         // dpre = bf16(dy gelu'(pre)) for a bf16 dy (a GEMM's bf16 output, or the unfused GeluGrad) and the bf16 pre-activation:
         // the LinearInputGradGelu epilogue. dy and dpre may be one buffer (each thread reads its elements before writing them).
+        // With RECOMPUTE it also writes act = bf16(gelu(pre)), bit for bit dino_gelu_bf16's output: the GELU output fc2's
+        // weight gradient reads, recomputed in the same pass instead of kept from the forward (act must not alias pre).
         // Grid-stride over groups of four with a scalar tail.
-        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+        template <bool RECOMPUTE>
+        __device__ __forceinline__ void gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+            unsigned short* __restrict__ act, long long count)
         {
             const long long n4 = count / 4;
             for (long long i = global_id(); i < n4; i += grid_stride())
@@ -5949,9 +6156,19 @@ namespace DinoCompiled.Models
                 const float4 g = dino_load_bf16x4(dy + 4 * i);
                 const float4 p = dino_load_bf16x4(pre + 4 * i);
                 dino_store_bf16x4(dpre + 4 * i, make_float4(g.x * gelu_grad_f(p.x), g.y * gelu_grad_f(p.y), g.z * gelu_grad_f(p.z), g.w * gelu_grad_f(p.w)));
+                if (RECOMPUTE) dino_store_bf16x4(act + 4 * i, make_float4(gelu_f(p.x), gelu_f(p.y), gelu_f(p.z), gelu_f(p.w)));
             }
             for (long long i = n4 * 4 + global_id(); i < count; i += grid_stride())
-                dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(dino_bf16_to_f32(pre[i])));
+            {
+                const float p = dino_bf16_to_f32(pre[i]);
+                dpre[i] = dino_f32_to_bf16(dino_bf16_to_f32(dy[i]) * gelu_grad_f(p));
+                if (RECOMPUTE) act[i] = dino_f32_to_bf16(gelu_f(p));
+            }
+        }
+
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre, long long count)
+        {
+            gelu_grad_bf16<false>(dy, pre, dpre, nullptr, count);
         }
 
         // dino_gelu_grad_bf16 for a GEMM that wrote its fp32 result dy: dpre = bf16(dy gelu'(pre)), one rounding only.
@@ -6008,9 +6225,13 @@ namespace DinoCompiled.Models
 
         // dino_layernorm_grad reading the bf16 dy (the input gradient of the GEMM after the norm) with the fp32 x, mean and
         // rstd; dx (+)= into the fp32 residual-stream gradient; dgamma/dbeta partials per chunk into dino_scratch for
-        // dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel.
-        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
-            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+        // dino_reduce_partials(gridDim.x, D, dgamma, dbeta). Same arithmetic and order as the fp32 kernel. With SCALE it also
+        // writes branch = bf16(s[row / rowsPerScale] dx) from the dx it stores (s = 1 when scales is null): the drop-path branch
+        // gradient of the block below, bit for bit dino_scale_rows_bf16 on this kernel's output, in the same pass.
+        template <bool SCALE>
+        __device__ __forceinline__ void layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x, const float* __restrict__ gamma,
+            const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate, const float* __restrict__ scales,
+            int rowsPerScale, unsigned short* __restrict__ branch)
         {
             constexpr int PL = (DINO_D + 31) / 32;
             __shared__ float partial[2 * DINO_D];
@@ -6042,13 +6263,16 @@ namespace DinoCompiled.Models
                 s1 = warp_sum(s1) * (1.0f / DINO_D);
                 s2 = warp_sum(s2) * (1.0f / DINO_D);
                 float* dxr = dx + (long long)r * DINO_D;
+                const float sc = SCALE && scales != nullptr ? scales[r / rowsPerScale] : 1.f;
         #pragma unroll
                 for (int k = 0; k < PL; k++)
                 {
                     const int j = lane + 32 * k;
                     if (j >= DINO_D) continue;
                     const float v = rs * (dh[k] - s1 - xh[k] * s2);
-                    dxr[j] = accumulate ? dxr[j] + v : v;
+                    const float total = accumulate ? dxr[j] + v : v;
+                    dxr[j] = total;
+                    if (SCALE) branch[(long long)r * DINO_D + j] = dino_f32_to_bf16(sc * total);
                 }
             }
             for (int w = 0; w < 8; w++)
@@ -6067,6 +6291,12 @@ namespace DinoCompiled.Models
                 __syncthreads();
             }
             for (int j = threadIdx.x; j < 2 * DINO_D; j += blockDim.x) dino_scratch[(long long)blockIdx.x * 2 * DINO_D + j] = partial[j];
+        }
+
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate)
+        {
+            layernorm_grad_bf16<false>(dy, x, gamma, mean, rstd, dx, rows, accumulate, nullptr, 1, nullptr);
         }
 
         // dino_assemble_tokens_grad writing the patch-token gradient in bf16 (the patch-embedding weight gradient's operand);
@@ -6113,6 +6343,22 @@ namespace DinoCompiled.Models
                 for (int j = lane; j < dim; j += 32) dxr[j] = dino_f32_to_bf16(dino_bf16_to_f32(dyr[j]) * 1e12f);
         }
 
+        // ---- fused bf16 backward kernels (the schedule's fusions beyond the CPU's, docs/BF16.md) ----------------------
+
+        // LayerNormGrad then the ScaleRows that reads its output (the branch gradient of the block below), in one pass.
+        extern "C" __global__ void __launch_bounds__(256) dino_layernorm_grad_scale_bf16(const unsigned short* __restrict__ dy, const float* __restrict__ x,
+            const float* __restrict__ gamma, const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ dx, int rows, int accumulate,
+            const float* __restrict__ scales, int rowsPerScale, unsigned short* __restrict__ branch)
+        {
+            layernorm_grad_bf16<true>(dy, x, gamma, mean, rstd, dx, rows, accumulate, scales, rowsPerScale, branch);
+        }
+
+        // LinearInputGradGelu's epilogue and the GELU recomputation for fc2's weight gradient, in one pass over pre.
+        extern "C" __global__ void __launch_bounds__(256) dino_gelu_grad_recompute_bf16(const unsigned short* dy, const unsigned short* __restrict__ pre, unsigned short* dpre,
+            unsigned short* __restrict__ act, long long count)
+        {
+            gelu_grad_bf16<true>(dy, pre, dpre, act, count);
+        }
         // ---- training-step kernels with bf16 copies ---------------------------------------------------------------------
 
         // dino_loss_student writing dStudent in bf16 (the operand of the head's last-layer gradient GEMMs). The exponentials are
