@@ -125,6 +125,30 @@ extern "C" __global__ void __launch_bounds__(256) dino_center_update(const float
     center[j] = (float)(m * center[j] + (1.0 - m) * (s / rows));
 }
 
+// dino_center_column_sums(const float* teacher, double* sums, int rows)
+//   grid (ceil(K / 256)), block 256. sums[j] = sum over the rows of teacher[., j], in row order and double: one rank's part
+//   of the center's mean. The ranks' sums are all-reduced, then dino_center_update_sums moves the center; on one rank the
+//   pair is dino_center_update bit for bit.
+extern "C" __global__ void __launch_bounds__(256) dino_center_column_sums(const float* __restrict__ teacher, double* __restrict__ sums, int rows)
+{
+    const int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= DINO_K) return;
+    double s = 0.0;
+    for (int r = 0; r < rows; r++) s += teacher[(long long)r * DINO_K + j];
+    sums[j] = s;
+}
+
+// dino_center_update_sums(const double* sums, float* center, long long rows, float momentum)
+//   grid (ceil(K / 256)), block 256. center[j] = m center[j] + (1 - m) sums[j] / rows, with rows the teacher rows of the
+//   global batch (2 B over all ranks).
+extern "C" __global__ void __launch_bounds__(256) dino_center_update_sums(const double* __restrict__ sums, float* __restrict__ center, long long rows, float momentum)
+{
+    const int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= DINO_K) return;
+    const double m = momentum;
+    center[j] = (float)(m * center[j] + (1.0 - m) * (sums[j] / (double)rows));
+}
+
 // The parameter passes run one 256-thread block per chunk of DINO_CHUNK floats of one tensor: the chunk's tensor is
 // found in the table of first chunks (a binary search every thread of the block does alike).
 __device__ __forceinline__ int chunk_tensor(int chunk)

@@ -188,6 +188,17 @@ internal static unsafe class CudaApi
         return created;
     }
 
+    /// <summary>An event that only orders work between streams (no timing).</summary>
+    public static nint EventCreateForOrdering()
+    {
+        nint created;
+        CudaCheck.Driver(CudaDriverNative.cuEventCreate(&created, CudaDriverNative.EventDisableTiming), "cuEventCreate");
+        return created;
+    }
+
+    /// <summary>Work queued on <paramref name="stream"/> after this call waits for <paramref name="event"/>'s last record.</summary>
+    public static void StreamWaitEvent(nint stream, nint @event) => CudaCheck.Driver(CudaDriverNative.cuStreamWaitEvent(stream, @event, 0), "cuStreamWaitEvent");
+
     public static void EventRecord(nint @event, nint stream) => CudaCheck.Driver(CudaDriverNative.cuEventRecord(@event, stream), "cuEventRecord");
 
     public static void EventSynchronize(nint @event) => CudaCheck.Driver(CudaDriverNative.cuEventSynchronize(@event), "cuEventSynchronize");

@@ -30,13 +30,17 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     private DeviceBuffer? _clearTarget;
     private Action? _clearGradients;
 
-    /// <summary>Plans the device buffers for <paramref name="batch"/> images with 2 global and <paramref name="localCrops"/> local crops each.</summary>
-    public CudaDinoStep(CudaDevice device, CudaScheduleOps ops, int batch, int localCrops)
+    /// <summary>
+    /// Plans the device buffers for <paramref name="batch"/> images with 2 global and <paramref name="localCrops"/> local
+    /// crops each. In a data-parallel run <paramref name="batch"/> is the rank's shard and <paramref name="gradientBatch"/>
+    /// the global batch, whose mean loss the gradient is of (0: one rank).
+    /// </summary>
+    public CudaDinoStep(CudaDevice device, CudaScheduleOps ops, int batch, int localCrops, int gradientBatch = 0)
     {
         Bf16 = ops.Precision == CudaPrecision.Bf16;
         if (Bf16 && TModel.Bf16TrainingUnsupported is { } reason)
             throw new NotSupportedException(TModel.Description.Name + " has no bf16 training schedule: " + reason + " Use --precision tf32 or fp32.");
-        _layout = new CudaStepLayout(TModel.Description, batch, localCrops, Bf16 ? TModel.GpuPlans : null);
+        _layout = new CudaStepLayout(TModel.Description, batch, localCrops, Bf16 ? TModel.GpuPlans : null, gradientBatch);
         _device = device;
         _ops = ops;
         _loss = new CudaLossKernels(ops.Module.Source, Bf16);
@@ -112,7 +116,7 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
         // during its warm-up epochs). So after the warm-up (GEMM plans made, modules loaded) the whole queue is captured
         // once as a CUDA graph and replayed, and captured again only when an argument changes.
         var key = new GraphKey(weights, inputs);
-        if (Timer is null && UseGraphs && _eagerSteps >= EagerStepsBeforeCapture)
+        if (CapturesGraphs && _eagerSteps >= EagerStepsBeforeCapture)
         {
             if (_graph is null || _graphKey != key)
             {
@@ -135,7 +139,17 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     public bool UseGraphs { get; set; } = true;
 
     /// <summary>Whether the last step ran as a CUDA graph.</summary>
-    public bool RanAsGraph => Timer is null && _graph is not null && _eagerSteps >= EagerStepsBeforeCapture && UseGraphs;
+    public bool RanAsGraph => CapturesGraphs && _graph is not null && _eagerSteps >= EagerStepsBeforeCapture;
+
+    /// <summary>
+    /// Called once each step's head backward is queued, before the backbone's (<see cref="CudaStepSequence{TModel}"/>):
+    /// a data-parallel trainer starts the all-reduce of the head's gradients there, on a stream of its own. Steps with it
+    /// run eagerly: the all-reduce forks from the step's stream mid-queue and joins after it, which one captured graph
+    /// of the step alone cannot hold.
+    /// </summary>
+    public Action? HeadGradientsDone { get; set; }
+
+    private bool CapturesGraphs => Timer is null && UseGraphs && HeadGradientsDone is null;
 
     /// <summary>
     /// When set, steps run eagerly through this timer (never as a CUDA graph), which marks every segment and plan node
@@ -158,7 +172,7 @@ public sealed class CudaDinoStep<TModel> : IDisposable where TModel : ICudaDinoM
     {
         // One delegate per gradient buffer, not one per step: a step allocates nothing.
         if (!ReferenceEquals(_clearTarget, gradients)) (_clearTarget, _clearGradients) = (gradients, gradients.Clear);
-        CudaStepSequence<TModel>.Queue(Timer ?? (CudaOps)_ops, _loss, _layout, _buffers, weights, inputs, _clearGradients!);
+        CudaStepSequence<TModel>.Queue(Timer ?? (CudaOps)_ops, _loss, _layout, _buffers, weights, inputs, _clearGradients!, HeadGradientsDone);
     }
 
     /// <summary>Waits for the queued step and returns its loss: the per-row losses summed in row order, over 2(V − 1)B.</summary>

@@ -20,11 +20,16 @@ internal sealed class CudaLossKernels
         _studentLoss = source.IndexOf(bf16 ? "dino_loss_student_bf16" : "dino_loss_student");
     }
 
+    /// <summary>
+    /// Queues the teacher's softmax and the student's loss and gradient for <paramref name="batch"/> images; the gradient is
+    /// that of the mean loss over <paramref name="gradientBatch"/> images (the global batch of a data-parallel step, whose
+    /// ranks' gradients then sum to the whole; <paramref name="batch"/> on one rank).
+    /// </summary>
     public void Queue(CudaOps ops, Ptr student, Ptr teacher, Ptr center, Ptr teacherProbabilities, Ptr dStudent, Ptr rowLoss, int batch, int crops,
-        float studentTemperature, float teacherTemperature)
+        float studentTemperature, float teacherTemperature, int gradientBatch)
     {
         ops.Launch(_teacherSoftmax, (uint)(2 * batch), 1, 512, 0, new KernelArgs().Ptr(teacher).Ptr(center).Ptr(teacherProbabilities).Float(1f / teacherTemperature));
-        float gradScale = (float)(1.0 / (studentTemperature * 2.0 * (crops - 1) * batch));
+        float gradScale = (float)(1.0 / (studentTemperature * 2.0 * (crops - 1) * gradientBatch));
         ops.Launch(_studentLoss, (uint)(crops * batch), 1, 512, 0,
             new KernelArgs().Ptr(student).Ptr(teacherProbabilities).Ptr(dStudent).Ptr(rowLoss).Int(batch).Float(1f / studentTemperature).Float(gradScale));
     }

@@ -12,9 +12,19 @@ namespace DinoCompiled.Cuda;
 /// </summary>
 internal sealed class CudaStepLayout
 {
-    public CudaStepLayout(ModelDescription description, int batch, int localCrops, System.Collections.Generic.IReadOnlyList<GpuSegmentPlan>? bf16Plans = null)
+    /// <param name="description">The model.</param>
+    /// <param name="batch">Images this step computes (a rank's shard in a data-parallel run).</param>
+    /// <param name="localCrops">Local crops per image.</param>
+    /// <param name="bf16Plans">The GPU plans, for the bf16 schedules; null: the fp32 schedules.</param>
+    /// <param name="gradientBatch">The batch whose mean loss the gradient is of: the global batch in a data-parallel run
+    /// (each rank's gradient is then its part of the global one, and the sum over the ranks is the whole); 0: <paramref name="batch"/>.</param>
+    public CudaStepLayout(ModelDescription description, int batch, int localCrops, System.Collections.Generic.IReadOnlyList<GpuSegmentPlan>? bf16Plans = null,
+        int gradientBatch = 0)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch needs at least one image.");
+        if (gradientBatch != 0 && gradientBatch < batch)
+            throw new ArgumentOutOfRangeException(nameof(gradientBatch), gradientBatch, "The gradient's batch holds the step's own.");
+        GradientBatch = gradientBatch == 0 ? batch : gradientBatch;
         if (localCrops < 0) throw new ArgumentOutOfRangeException(nameof(localCrops), localCrops, "The number of local crops cannot be negative.");
         var a = description.Architecture;
         Batch = batch;
@@ -45,6 +55,9 @@ internal sealed class CudaStepLayout
     }
 
     public int Batch { get; }
+
+    /// <summary>The batch the loss gradient is normalized by (the global batch; <see cref="Batch"/> on one rank).</summary>
+    public int GradientBatch { get; }
 
     /// <summary>Whether the step runs the bf16 schedules (GPU plans, bf16 logits' gradient, bf16 weight copies).</summary>
     public bool Bf16 { get; }

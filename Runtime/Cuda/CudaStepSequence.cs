@@ -17,9 +17,14 @@ namespace DinoCompiled.Cuda;
 /// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
 internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
 {
-    /// <summary>Queues the step; <paramref name="clearGradients"/> zeroes the flat gradient buffer (a memset on the device's stream).</summary>
+    /// <summary>
+    /// Queues the step; <paramref name="clearGradients"/> zeroes the flat gradient buffer (a memset on the device's stream).
+    /// <paramref name="headGradientsDone"/>, when given, is called once the head's backward is queued and before the
+    /// backbone's: from then on nothing of the step writes the head's gradients (the flat buffer's tail, from the head's
+    /// first parameter), so a data-parallel step starts their all-reduce there.
+    /// </summary>
     public static void Queue(CudaOps ops, CudaLossKernels loss, CudaStepLayout layout, in CudaStepBuffers buffers, in CudaStepWeights weights,
-        in Training.StepInputs inputs, Action clearGradients)
+        in Training.StepInputs inputs, Action clearGradients, Action? headGradientsDone = null)
     {
         var a = TModel.Description.Architecture;
         int d = a.EmbedDim;
@@ -86,13 +91,14 @@ internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
         }
         ops.BeginSegment("loss", -1);
         loss.Queue(ops, buffers.Logits, buffers.TeacherLogits, inputs.Center, buffers.TeacherProbabilities, buffers.LogitGradients, buffers.RowLosses,
-            layout.Batch, layout.Crops, inputs.StudentTemperature, inputs.TeacherTemperature);
+            layout.Batch, layout.Crops, inputs.StudentTemperature, inputs.TeacherTemperature, layout.GradientBatch);
 
         clearGradients();
         if (bf16)
         {
             ops.BeginSegment("student head", 0);
             TModel.HeadBackwardCudaBf16(head, ops);
+            headGradientsDone?.Invoke();
             if (layout.LocalCrops > 0)
             {
                 ops.BeginSegment("student " + a.LocalCrop, a.LocalCrop);
@@ -106,6 +112,7 @@ internal static class CudaStepSequence<TModel> where TModel : ICudaDinoModel
         else
         {
             TModel.HeadBackwardCuda(head, ops);
+            headGradientsDone?.Invoke();
             if (layout.LocalCrops > 0) TModel.BackboneBackwardCuda(a.LocalCrop, localGroup, ops);
             TModel.BackboneBackwardCuda(a.GlobalCrop, globalGroup, ops);
         }

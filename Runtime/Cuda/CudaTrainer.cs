@@ -13,6 +13,12 @@ namespace DinoCompiled.Cuda;
 /// In <see cref="CudaPrecision.Bf16"/> the step runs the bf16 schedules; the master weights, moments, teacher and center
 /// stay fp32, and the bf16 copies of the student and the teacher are written by AdamW and the EMA themselves (and made
 /// whole by <see cref="WeightsChanged"/> whenever the host sets the weights).
+/// <para>
+/// With an NCCL communicator of N ranks the step is data parallel, as the CPU trainer's: this rank runs the compiled step
+/// on its <see cref="Shard"/> (drop path drawn for the global batch and sliced), the flat gradient is summed over the
+/// ranks in two buckets (<see cref="CudaDataParallel"/>: the head's overlapping the backbone's backward), and the center
+/// and loss use every rank's sums; clipping, AdamW and the EMA then run on identical buffers on every rank.
+/// </para>
 /// </summary>
 /// <typeparam name="TModel">A model compiled by the generator with its CUDA module.</typeparam>
 public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoModel
@@ -27,10 +33,22 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
     private readonly DeviceBuffer _hyper, _globalDrop, _localDrop, _globalCrops, _localCrops;
     private readonly float[] _hostHyper, _hostGlobalDrop, _hostLocalDrop;
     private float[]? _hostTeacherLogits, _hostStudentLogits, _hostCenter;
+    private readonly CudaDataParallel? _parallel;
+    private readonly float[]? _hostGlobalBatchDrop, _hostLocalBatchDrop;
+    private Distributed.GlobalBatchOutputs? _globalOutputs;
 
     /// <summary>A run on <paramref name="device"/> with the weights of <paramref name="initialStudent"/> (teacher = student), or the reference initialization from the seed when null.</summary>
-    public CudaTrainer(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent = default)
+    /// <param name="device">This rank's GPU.</param>
+    /// <param name="precision">fp32, tf32 or bf16.</param>
+    /// <param name="options">The recipe; its batch is the global batch, over all ranks.</param>
+    /// <param name="iterationsPerEpoch">Steps per epoch.</param>
+    /// <param name="initialStudent">The starting weights; empty: the reference initialization from the seed.</param>
+    /// <param name="communicator">The GPU ranks of a data-parallel run; null: this GPU alone.</param>
+    /// <exception cref="ArgumentException">The batch does not split into equal shards over the ranks.</exception>
+    public CudaTrainer(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent = default,
+        Distributed.NcclCommunicator? communicator = null)
     {
+        Shard = communicator is null ? new Data.BatchShard(0, options.BatchSize) : Data.BatchShard.Of(options.BatchSize, communicator.Rank, communicator.Size);
         _device = device;
         _options = options;
         var description = TModel.Description;
@@ -42,7 +60,14 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         _module = device.LoadModule(TModel.CudaModule);
         _ops = new CudaScheduleOps(device, _module, precision);
         _kernels = new CudaStepKernels(device, _ops);
-        _step = new CudaDinoStep<TModel>(device, _ops, options.BatchSize, options.LocalCrops);
+        _step = new CudaDinoStep<TModel>(device, _ops, Shard.Images, options.LocalCrops, gradientBatch: options.BatchSize);
+        if (communicator is not null)
+        {
+            _parallel = new CudaDataParallel(device, _ops, communicator, Parameters, _architecture.Head.OutDim);
+            _step.HeadGradientsDone = _parallel.HeadGradientsDone;
+            _hostGlobalBatchDrop = new float[2L * _architecture.Depth * 2 * options.BatchSize];
+            _hostLocalBatchDrop = new float[Math.Max(1, 2L * _architecture.Depth * options.LocalCrops * options.BatchSize)];
+        }
 
         long length = Parameters.FlatLength;
         Student = device.Allocate(length);
@@ -89,6 +114,9 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         }
         _device.Synchronize();
     }
+
+    /// <summary>The images of every global batch this rank computes (all of them without a communicator).</summary>
+    public Data.BatchShard Shard { get; }
 
     /// <summary>The model's parameter table.</summary>
     public ParameterTable Parameters { get; }
@@ -158,32 +186,23 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         double learningRate = Schedules.LearningRate[Step], weightDecay = Schedules.WeightDecay[Step], momentum = Schedules.TeacherMomentum[Step];
         double teacherTemperature = Schedules.TeacherTemperature(epoch);
 
-        fixed (float* g = _hostGlobalDrop) DropPathSampler.Fill(g, _architecture, _step.GlobalRows, _options.Seed, Step, group: 0);
-        _globalDrop.Upload(_hostGlobalDrop);
-        if (_step.LocalRows > 0)
-        {
-            fixed (float* l = _hostLocalDrop) DropPathSampler.Fill(l, _architecture, _step.LocalRows, _options.Seed, Step, group: 1);
-            _localDrop.Upload(_hostLocalDrop);
-        }
-
+        DrawDropPath();
+        _parallel?.BeginStep(Gradients);
         _step.Queue(Student.Ptr, Teacher.Ptr, Gradients, new Training.StepInputs
         {
             GlobalCrops = _globalCrops.Ptr, LocalCrops = _localCrops.Ptr, GlobalDropScales = _globalDrop.Ptr, LocalDropScales = _localDrop.Ptr,
             Center = Center.Ptr, StudentTemperature = (float)_options.StudentTemperature, TeacherTemperature = (float)teacherTemperature,
         }, StudentBf16?.Ptr ?? default, TeacherBf16?.Ptr ?? default);
-        double loss = _step.ReadLoss();
-        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
-        if (monitor is not null)
+        if (_parallel is not null)
         {
-            // The monitor needs the center this step used, so it reads before the center moves.
-            _hostTeacherLogits ??= new float[_step.TeacherLogits.Length];
-            _hostStudentLogits ??= new float[_step.StudentLogits.Length];
-            _hostCenter ??= new float[Center.Length];
-            _step.TeacherLogits.Download(_hostTeacherLogits);
-            _step.StudentLogits.Download(_hostStudentLogits);
-            Center.Download(_hostCenter);
-            monitor.Add(_hostTeacherLogits, _hostCenter, (float)teacherTemperature, _options.BatchSize, _hostStudentLogits, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
+            _parallel.FinishGradients();
+            _parallel.QueueCenterSums(_step.TeacherLogits.Ptr, _step.GlobalRows);
         }
+        double loss = _step.ReadLoss();
+        // Every rank gets the same global loss, so a divergence stops every rank at the same step.
+        if (_parallel is not null) loss = _parallel.ReduceLoss(loss);
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step, epoch, loss);
+        if (monitor is not null) AddToMonitor(monitor, (float)teacherTemperature);
 
         if (_options.ClipGrad > 0) _kernels.ClipPerTensor(Gradients.Ptr, (float)_options.ClipGrad);
         Optimizer.Advance((float)learningRate, (float)weightDecay, epoch < _options.FreezeLastLayerEpochs, _hostHyper);
@@ -198,9 +217,54 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
             _kernels.AdamW(Student.Ptr, Gradients.Ptr, FirstMoment.Ptr, SecondMoment.Ptr, _hyper.Ptr, Optimizer.Beta1, Optimizer.Beta2, Optimizer.Epsilon);
             _kernels.TeacherEma(Teacher.Ptr, Student.Ptr, (float)momentum);
         }
-        _kernels.UpdateCenter(_step.TeacherLogits.Ptr, Center.Ptr, _step.GlobalRows, (float)_options.CenterMomentum);
+        if (_parallel is not null) _parallel.UpdateCenter(Center.Ptr, 2L * _options.BatchSize, (float)_options.CenterMomentum);
+        else _kernels.UpdateCenter(_step.TeacherLogits.Ptr, Center.Ptr, _step.GlobalRows, (float)_options.CenterMomentum);
         _device.Synchronize();
         return new StepReport(Step++, epoch, loss, learningRate, weightDecay, momentum, teacherTemperature);
+    }
+
+    /// <summary>
+    /// This step's drop-path scales on the device: drawn for this GPU's rows, or, on several ranks, for the global batch
+    /// (one draw per global image, whatever the number of ranks) with this rank's shard sliced out.
+    /// </summary>
+    private unsafe void DrawDropPath()
+    {
+        fixed (float* shard = _hostGlobalDrop, all = _hostGlobalBatchDrop)
+        {
+            if (_parallel is null) DropPathSampler.Fill(shard, _architecture, _step.GlobalRows, _options.Seed, Step, group: 0);
+            else Distributed.ShardDropPath.Fill(all, shard, _architecture, 2, _options.BatchSize, Shard, _options.Seed, Step, group: 0);
+        }
+        _globalDrop.Upload(_hostGlobalDrop);
+        if (_step.LocalRows == 0) return;
+        fixed (float* shard = _hostLocalDrop, all = _hostLocalBatchDrop)
+        {
+            if (_parallel is null) DropPathSampler.Fill(shard, _architecture, _step.LocalRows, _options.Seed, Step, group: 1);
+            else Distributed.ShardDropPath.Fill(all, shard, _architecture, _options.LocalCrops, _options.BatchSize, Shard, _options.Seed, Step, group: 1);
+        }
+        _localDrop.Upload(_hostLocalDrop);
+    }
+
+    /// <summary>
+    /// The step's outputs and the center it used (read before the center moves) into the collapse monitor; on several
+    /// ranks the global batch's outputs, gathered on the host in one process's order.
+    /// </summary>
+    private unsafe void AddToMonitor(Evaluation.CollapseMonitor monitor, float teacherTemperature)
+    {
+        _hostTeacherLogits ??= new float[_step.TeacherLogits.Length];
+        _hostStudentLogits ??= new float[_step.StudentLogits.Length];
+        _hostCenter ??= new float[Center.Length];
+        _step.TeacherLogits.Download(_hostTeacherLogits);
+        _step.StudentLogits.Download(_hostStudentLogits);
+        Center.Download(_hostCenter);
+        int crops = 2 + _options.LocalCrops;
+        if (_parallel is null)
+        {
+            monitor.Add(_hostTeacherLogits, _hostCenter, teacherTemperature, _options.BatchSize, _hostStudentLogits, crops, (float)_options.StudentTemperature);
+            return;
+        }
+        _globalOutputs ??= new Distributed.GlobalBatchOutputs(_parallel.Communicator.Bootstrap, Shard.Images, crops, _architecture.Head.OutDim);
+        fixed (float* teacher = _hostTeacherLogits, student = _hostStudentLogits) _globalOutputs.Gather(teacher, student);
+        monitor.Add(_globalOutputs.Teacher, _hostCenter, teacherTemperature, _options.BatchSize, _globalOutputs.Student, crops, (float)_options.StudentTemperature);
     }
 
     /// <summary>Puts a batch of crops on the device for <see cref="TrainStepOnDevice"/> (a benchmark reuses one batch).</summary>
@@ -217,6 +281,8 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
             buffer.Dispose();
         StudentBf16?.Dispose();
         TeacherBf16?.Dispose();
+        _parallel?.Dispose();
+        _globalOutputs?.Dispose();
         _step.Dispose();
         _kernels.Dispose();
         _ops.Dispose();

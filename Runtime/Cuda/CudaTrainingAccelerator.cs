@@ -10,16 +10,24 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
 {
     private readonly CudaDevice _device;
     private readonly CudaTrainer<TModel> _trainer;
+    private readonly Distributed.NcclCommunicator? _communicator;
 
-    /// <summary>Opens the GPU state for a run with these options, starting from the host trainer's weights.</summary>
-    public CudaTrainingAccelerator(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent)
+    /// <summary>
+    /// Opens the GPU state for a run with these options, starting from the host trainer's weights. With
+    /// <paramref name="communicator"/> (which it then owns) this GPU is one rank of a data-parallel run.
+    /// </summary>
+    public CudaTrainingAccelerator(CudaDevice device, CudaPrecision precision, TrainingOptions options, int iterationsPerEpoch, ReadOnlySpan<float> initialStudent,
+        Distributed.NcclCommunicator? communicator = null)
     {
         _device = device;
-        _trainer = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch, initialStudent);
+        _communicator = communicator;
+        _trainer = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch, initialStudent, communicator);
     }
 
     /// <inheritdoc/>
-    public string Description => _trainer.Precision == CudaPrecision.Bf16 ? $"{_device}, bf16 schedules" : $"{_device}, {_trainer.Precision.ToString().ToLowerInvariant()} GEMMs";
+    public string Description =>
+        (_trainer.Precision == CudaPrecision.Bf16 ? $"{_device}, bf16 schedules" : $"{_device}, {_trainer.Precision.ToString().ToLowerInvariant()} GEMMs") +
+        (_communicator is null ? "" : $", gradients summed over {_communicator.Size} ranks by {_communicator.Engine}");
 
     /// <inheritdoc/>
     public StepReport TrainStep(long step, Ptr globalCrops, Ptr localCrops, Evaluation.CollapseMonitor? monitor)
@@ -63,7 +71,14 @@ public sealed class CudaTrainingAccelerator<TModel> : ITrainingAccelerator where
         try
         {
             _device.MakeCurrent();
-            _trainer.Dispose();
+            try
+            {
+                _trainer.Dispose();
+            }
+            finally
+            {
+                _communicator?.Dispose();
+            }
         }
         finally
         {

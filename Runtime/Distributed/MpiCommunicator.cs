@@ -38,6 +38,12 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     /// <summary>Whether Open MPI's launcher started this process (<c>mpirun</c> sets <c>OMPI_COMM_WORLD_SIZE</c>).</summary>
     public static bool LaunchedByMpirun => Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is { Length: > 0 };
 
+    /// <summary>
+    /// This process's rank among the job's ranks on this machine (Open MPI's <c>OMPI_COMM_WORLD_LOCAL_RANK</c>; 0 when
+    /// not launched by mpirun): the GPU ordinal a GPU rank takes.
+    /// </summary>
+    public static int LocalRank => int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_RANK"), out int rank) && rank >= 0 ? rank : 0;
+
     /// <summary>Initializes MPI once for this process and returns the world communicator.</summary>
     /// <exception cref="MpiException">No Open MPI here, or its initialization failed.</exception>
     public static MpiCommunicator Initialize()

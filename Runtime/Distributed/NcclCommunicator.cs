@@ -1,4 +1,5 @@
 using System;
+using DinoCompiled.Compiled;
 using DinoCompiled.Cuda;
 using DinoCompiled.Cuda.Interop;
 using DinoCompiled.Distributed.Interop;
@@ -27,6 +28,12 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     /// <inheritdoc/>
     public string Engine { get; }
+
+    /// <summary>
+    /// The job's host communicator NCCL was bootstrapped over (MPI): for host buffers (the collapse monitor's gathered
+    /// outputs, stop flags) and the barrier.
+    /// </summary>
+    public ICommunicator Bootstrap => _bootstrap;
 
     /// <inheritdoc/>
     public int Rank => _bootstrap.Rank;
@@ -107,9 +114,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         _comm = 0;
     }
 
+    /// <summary>
+    /// Queues the in-place sum over the ranks of <paramref name="count"/> values of type <typeparamref name="T"/> at the
+    /// device address <paramref name="buffer"/> on <paramref name="stream"/> and returns without waiting: the buffer is
+    /// reduced when the work queued on that stream before it is done, and work queued after it sees the sum.
+    /// </summary>
+    internal void QueueAllReduceSum<T>(Ptr buffer, long count, nint stream) where T : unmanaged =>
+        CudaCheck.Nccl(NcclNative.ncclAllReduce((float*)buffer, (float*)buffer, checked((nuint)count), (int)DataTypeOf<T>(), (int)NcclReduction.Sum, _comm, stream), "ncclAllReduce");
+
+    /// <summary>The device's own stream, for <see cref="QueueAllReduceSum{T}"/> in order with the step's kernels.</summary>
+    internal nint DeviceStream => _device.Stream;
+
     private void AllReduce<T>(void* buffer, long count) where T : unmanaged
     {
-        CudaCheck.Nccl(NcclNative.ncclAllReduce(buffer, buffer, checked((nuint)count), (int)DataTypeOf<T>(), (int)NcclReduction.Sum, _comm, _device.Stream), "ncclAllReduce");
+        QueueAllReduceSum<T>(new Ptr((float*)buffer), count, _device.Stream);
         _device.Synchronize();
     }
 }

@@ -30,7 +30,7 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     private readonly NativeBuffer _globalDrop, _localDrop;
     private readonly double[] _norms;
     private readonly NativeBuffer? _shardGlobalDrop, _shardLocalDrop, _reduced;
-    private NativeBuffer? _gathered, _globalTeacherLogits, _globalStudentLogits;
+    private GlobalBatchOutputs? _globalOutputs;
     private readonly GradientBucketReducer? _buckets;
     private readonly Action? _startHeadBucket;
     private readonly long _headOffset;
@@ -189,15 +189,9 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
         double learningRate = Schedules.LearningRate[Step], weightDecay = Schedules.WeightDecay[Step], momentum = Schedules.TeacherMomentum[Step];
         double teacherTemperature = Schedules.TeacherTemperature(epoch);
 
-        // Drop path is drawn per global image, as one process draws it, and each rank takes its images' scales: per
-        // block and branch, the global rows are crop-major (2 or L blocks of B images).
-        DropPathSampler.Fill(_globalDrop.Data, _architecture, 2 * batch, _options.Seed, Step, group: 0);
-        ShardSlices.Slice(_globalDrop.Data, _shardGlobalDrop!.Data, 2 * _architecture.Depth * 2, batch, Shard.Start, Shard.Images, 1);
+        ShardDropPath.Fill(_globalDrop.Data, _shardGlobalDrop!.Data, _architecture, 2, batch, Shard, _options.Seed, Step, group: 0);
         if (compiled.LocalRows > 0)
-        {
-            DropPathSampler.Fill(_localDrop.Data, _architecture, _options.LocalCrops * batch, _options.Seed, Step, group: 1);
-            ShardSlices.Slice(_localDrop.Data, _shardLocalDrop!.Data, 2 * _architecture.Depth * _options.LocalCrops, batch, Shard.Start, Shard.Images, 1);
-        }
+            ShardDropPath.Fill(_localDrop.Data, _shardLocalDrop!.Data, _architecture, _options.LocalCrops, batch, Shard, _options.Seed, Step, group: 1);
         double shardLoss = compiled.Run(Student.Ptr, Teacher.Ptr, Gradients.Ptr, Parameters.FlatLength, new StepInputs
         {
             GlobalCrops = globalCrops, LocalCrops = localCrops, GlobalDropScales = _shardGlobalDrop.Ptr, LocalDropScales = _shardLocalDrop!.Ptr,
@@ -233,20 +227,9 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     /// <summary>The collapse monitor on the global batch's outputs, gathered from all ranks into one process's order.</summary>
     private void MonitorGlobalBatch(DinoStep<TModel> compiled, float teacherTemperature)
     {
-        int ranks = Communicator.Size, k = _architecture.Head.OutDim, crops = 2 + _options.LocalCrops;
-        long studentFloats = (long)compiled.Rows * k, teacherFloats = (long)compiled.GlobalRows * k;
-        // Allocated at the first sampled step only: [ranks × student rows × K] for the gather, and the two global layouts.
-        _gathered ??= new NativeBuffer(ranks * studentFloats);
-        _globalTeacherLogits ??= new NativeBuffer(ranks * teacherFloats);
-        _globalStudentLogits ??= new NativeBuffer(ranks * studentFloats);
-        fixed (float* teacher = compiled.TeacherLogits, student = compiled.StudentLogits)
-        {
-            Communicator.AllGather(teacher, teacherFloats, _gathered.Data);
-            ShardSlices.Interleave(_gathered.Data, _globalTeacherLogits.Data, ranks, 2, Shard.Images, k);
-            Communicator.AllGather(student, studentFloats, _gathered.Data);
-            ShardSlices.Interleave(_gathered.Data, _globalStudentLogits.Data, ranks, crops, Shard.Images, k);
-        }
-        Monitor!.Add(_globalTeacherLogits.Span, Center.Span, teacherTemperature, _options.BatchSize, _globalStudentLogits.Span, crops, (float)_options.StudentTemperature);
+        _globalOutputs ??= new GlobalBatchOutputs(Communicator, Shard.Images, 2 + _options.LocalCrops, _architecture.Head.OutDim);
+        fixed (float* teacher = compiled.TeacherLogits, student = compiled.StudentLogits) _globalOutputs.Gather(teacher, student);
+        Monitor!.Add(_globalOutputs.Teacher, Center.Span, teacherTemperature, _options.BatchSize, _globalOutputs.Student, 2 + _options.LocalCrops, (float)_options.StudentTemperature);
     }
 
     private static long FirstHeadOffset(ParameterTable parameters)
@@ -260,7 +243,8 @@ public sealed unsafe class Trainer<TModel> : IDisposable where TModel : ICompile
     public void Dispose()
     {
         _buckets?.Dispose();
-        foreach (var buffer in new[] { _shardGlobalDrop, _shardLocalDrop, _reduced, _gathered, _globalTeacherLogits, _globalStudentLogits }) buffer?.Dispose();
+        _globalOutputs?.Dispose();
+        foreach (var buffer in new[] { _shardGlobalDrop, _shardLocalDrop, _reduced }) buffer?.Dispose();
         foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _globalDrop, _localDrop }) buffer.Dispose();
         _step?.Dispose();
         Accelerator?.Dispose();

@@ -372,6 +372,22 @@ def check_loss(m):
         c = center.copy()
         m.run("dino_center_update", ceil(K, 256), 256, teacher, c, 2 * batch, 0.9)
         check(f"center_update B {batch}", c, 0.9 * center.astype(np.float64) + 0.1 * teacher.astype(np.float64).mean(0), 1e-6)
+        # the data-parallel pair: one rank's column sums, (all-reduced), then the update from the sums of all 2B rows;
+        # on one rank bit for bit the single kernel's result
+        sums = np.zeros(K, np.float64)
+        m.run("dino_center_column_sums", ceil(K, 256), 256, teacher, sums, 2 * batch)
+        check(f"center_column_sums B {batch}", sums, teacher.astype(np.float64).sum(0), 1e-12)
+        c2 = center.copy()
+        m.run("dino_center_update_sums", ceil(K, 256), 256, sums, c2, 2 * batch, 0.9)
+        check(f"center_update_sums B {batch} vs dino_center_update", c2, c, 0)
+        half = np.zeros(K, np.float64)
+        m.run("dino_center_column_sums", ceil(K, 256), 256, teacher[batch:], half, batch)
+        rank_sums = half.copy()
+        m.run("dino_center_column_sums", ceil(K, 256), 256, teacher[:batch], half, batch)
+        rank_sums += half
+        c3 = center.copy()
+        m.run("dino_center_update_sums", ceil(K, 256), 256, rank_sums, c3, 2 * batch, 0.9)
+        check(f"center_update_sums two shards B {batch}", c3, 0.9 * center.astype(np.float64) + 0.1 * teacher.astype(np.float64).mean(0), 1e-6)
 
 
 def check_parameter_passes(m):

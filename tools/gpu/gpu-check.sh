@@ -7,7 +7,8 @@
 # under its own timeout (seconds, overridable by environment); at most about 8.5 minutes in all (510 s of
 # timeouts), typically far less:
 #   env           nvidia-smi, driver, torch and CUDA versions                     ENV_TIMEOUT=20
-#   dino          dino gpu check --json OUT/dino-gpu.json (conformance + timing)    DINO_TIMEOUT=270
+#   dino          dino gpu check --json OUT/dino-gpu.json (conformance, one rank   DINO_TIMEOUT=270
+#                 through NCCL when pip's libnccl is there, timing)
 #   torch:<v>     tools/gpu/torch_vit_step.py, one process per variant              TORCH_TIMEOUT_EAGER=45
 #                 (eager-fp32, eager-bf16, compile-bf16; TORCH_VARIANTS=...)       TORCH_TIMEOUT_COMPILE=150
 #   merge         tools/gpu/merge_results.py: OUT/results.{txt,md}, summary.json    MERGE_TIMEOUT=30
@@ -103,6 +104,12 @@ PY
 log "env: ${gpu_csv:-no GPU from nvidia-smi}; torch ${torch_info:-?}; commit ${commit:-${build_commit:-?}}"
 
 # ---- dino gpu check ----------------------------------------------------------------------------------------
+# NCCL for the single-rank data-parallel check: PyTorch's wheels bring pip's nvidia-nccl-cu12 (libnccl.so.2).
+if [[ -z "${DINO_NCCL_PATH:-}" ]]; then
+  nccl_lib=$(timeout 20 "$PYTHON" -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null || true)
+  if [[ -n "$nccl_lib" && -f "$nccl_lib" ]]; then export DINO_NCCL_PATH="$nccl_lib"; fi
+fi
+log "nccl: ${DINO_NCCL_PATH:-no libnccl from the nvidia-nccl pip package; the check says so and goes on}"
 if [[ -f "$DINO" && ! -x "$DINO" ]]; then chmod +x "$DINO" 2>/dev/null || true; fi
 if [[ -x "$DINO" ]]; then
   run_phase dino "$DINO_TIMEOUT" "$OUT/dino-gpu.log" "$DINO" gpu check --json "$OUT/dino-gpu.json"

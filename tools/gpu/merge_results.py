@@ -281,6 +281,12 @@ def main():
     ]
     conf_line = (f"conformance (CudaDevice vs CpuDevice): {len(conf_rows) - conf_fail}/{len(conf_rows)} tensors pass"
                  if conf_rows else "conformance: no rows")
+    nccl = dino.get("nccl_single_rank")
+    if isinstance(nccl, dict):
+        conf_line += (f"\nNCCL single rank ({nccl.get('engine', '?')}, {nccl.get('model', '?')}, {nccl.get('steps', '?')} steps) against the "
+                      f"single-GPU trainer: " + ("identical" if nccl.get("pass") else f"DIFFERS: {nccl.get('first_difference', '?')}"))
+        if not nccl.get("pass"):
+            bad_results.append("NCCL single-rank step differs from the single-GPU step")
     text = "\n".join(header) + "\n\n" + text_table(head, body) + "\n\n" + conf_line + "\n"
     if conf_body:
         text += text_table(conf_head, conf_body) + "\n"

@@ -69,6 +69,7 @@ internal static unsafe partial class CudaDriverNative
     [LibraryImport(Lib)] public static partial int cuEventSynchronize(nint @event);
     [LibraryImport(Lib)] public static partial int cuEventElapsedTime(float* milliseconds, nint start, nint end);
     [LibraryImport(Lib)] public static partial int cuEventDestroy_v2(nint @event);
+    [LibraryImport(Lib)] public static partial int cuStreamWaitEvent(nint stream, nint @event, uint flags);
 
     [LibraryImport(Lib)] public static partial int cuStreamBeginCapture_v2(nint stream, CuStreamCaptureMode mode);
     [LibraryImport(Lib)] public static partial int cuStreamEndCapture(nint stream, nint* graph);

@@ -29,6 +29,7 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
     private bool _timing;
     private IReadOnlyList<CudaNodeTiming>? _nodeTimings;
     private GpuStepPrediction? _predicted;
+    private CudaNcclCheckResult? _nccl;
     private int _batch, _localCrops, _steps, _warmup;
 
     private GpuCheckCommand(TextWriter output, CudaDevice device, CudaPrecision[] modes)
@@ -55,6 +56,7 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
                 command._timing = false;
                 CudaModelZoo.Visit(model.Name, command);
             }
+            command.CheckNccl();
             if (!options.Has("--no-timing"))
             {
                 command._timing = true;
@@ -77,7 +79,7 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
             }
             int failures = command._conformance.Count(r => !r.Pass);
             output.WriteLine(failures == 0 ? "conformance: every tensor within its bound" : $"conformance: {failures} tensor(s) out of bounds");
-            return failures == 0 ? DinoCli.Success : 1;
+            return failures == 0 && command._nccl?.Pass != false ? DinoCli.Success : 1;
         }
     }
 
@@ -116,6 +118,23 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
             foreach (var failure in results.Where(r => !r.Pass).Take(10))
                 _output.WriteLine($"      {failure.Tensor}: {failure.RelativeError:E3}");
         }
+    }
+
+    /// <summary>
+    /// The data-parallel step on one rank through NCCL against the single-GPU step (FmnistTiny, bf16 schedules, 3 steps):
+    /// bit for bit, or the first difference. Where there is no libnccl (DINO_NCCL_PATH names pip's) it says so and goes on.
+    /// </summary>
+    private void CheckNccl()
+    {
+        var probe = CudaLibraries.Probe(CudaLibrary.Nccl);
+        if (!probe.Found)
+        {
+            _output.WriteLine($"  nccl: not checked: {probe.Message}");
+            return;
+        }
+        _nccl = CudaNcclCheck.Run<Models.FmnistTiny>(_device, CudaPrecision.Bf16, batch: 8, localCrops: 2, steps: 3);
+        _output.WriteLine($"  {_nccl.Model} bf16 one rank through {_nccl.Engine}, {_nccl.Steps} steps against the single-GPU trainer: " +
+                          (_nccl.Pass ? "identical (pass)" : "FAIL: " + _nccl.FirstDifference));
     }
 
     /// <summary>Measured against predicted per (stage, op), largest measured first; rows only one side has show a dash on the other.</summary>
@@ -183,6 +202,16 @@ public sealed class GpuCheckCommand : ICudaModelVisitor
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (_nccl is { } nccl)
+        {
+            json.WriteStartObject("nccl_single_rank");
+            json.WriteString("engine", nccl.Engine);
+            json.WriteString("model", nccl.Model);
+            json.WriteNumber("steps", nccl.Steps);
+            json.WriteBoolean("pass", nccl.Pass);
+            if (nccl.FirstDifference is { } difference) json.WriteString("first_difference", difference);
+            json.WriteEndObject();
+        }
         if (_predicted is { } p)
         {
             json.WriteNumber("predicted_ms_per_step", p.Seconds * 1e3);

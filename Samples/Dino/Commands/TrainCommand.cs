@@ -157,10 +157,8 @@ public sealed class TrainCommand : IDinoModelVisitor
             _output.WriteLine($"  backbone initialized from {runOptions.InitializeFrom} ({report.Source}, {report.Tensors} tensors" +
                               (report.ResizedGrid is var (from, to) ? $"; position grid {from}x{from} resized to {to}x{to}" : "") +
                               (report.Ignored.Count > 0 ? $"; ignored {report.Ignored.Count} head tensor(s)" : "") + ")");
-        if (_communicator.Size > 1 && _args.Text("--device", "auto") == "cuda")
-            throw new CliException($"train: --device cuda on {_communicator.Size} ranks needs the NCCL gradient path, which the GPU trainer does not have yet; use --device cpu");
-        run.Engine.Accelerator = _communicator.Size > 1 ? null : AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "auto"), typeof(TModel), _options,
-            run.StepsPerEpoch, run.Engine.Student.Span, _output);
+        run.Engine.Accelerator = AcceleratorFactory.Create(_args.Text("--device", "auto"), _args.Text("--precision", "auto"), typeof(TModel), _options,
+            run.StepsPerEpoch, run.Engine.Student.Span, _output, _communicator);
 
         using var interrupt = new CancellationTokenSource();
         // The first Ctrl+C finishes the step in flight and writes a checkpoint to resume from; a second one kills.
@@ -177,7 +175,8 @@ public sealed class TrainCommand : IDinoModelVisitor
         {
             var result = run.Run(console, interrupt.Token);
             console.Summarize(result, runDirectory);
-            if (_communicator.Size > 1)
+            // (The GPU ranks' all-reduces are queued on the device; their time is inside the steps.)
+            if (_communicator.Size > 1 && run.Engine.Accelerator is null)
                 _output.WriteLine($"  rank 0 spent {run.Engine.CommunicationTime.TotalSeconds:F2} s in the gradient, center and loss all-reduces after its backward (communication and waiting for the other ranks)");
             if (result.Stopped)
                 _output.WriteLine($"stopped at step {result.Steps} of {run.TotalSteps}; continue with the same options and --resume {result.CheckpointPath}");

@@ -2,6 +2,7 @@ using System;
 using DinoCompiled.Cuda;
 using System.Reflection;
 using DinoCompiled.Compiled;
+using DinoCompiled.Distributed;
 using DinoCompiled.Training;
 
 namespace DinoCompiled.Cli;
@@ -20,11 +21,14 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
     private readonly TrainingOptions _options;
     private readonly int _iterationsPerEpoch;
     private readonly float[] _initialStudent;
+    private readonly NcclCommunicator? _communicator;
     private ITrainingAccelerator? _accelerator;
 
-    private AcceleratorFactory(CudaDevice device, CudaPrecision? precision, TrainingOptions options, int iterationsPerEpoch, float[] initialStudent, System.IO.TextWriter log)
+    private AcceleratorFactory(CudaDevice device, CudaPrecision? precision, TrainingOptions options, int iterationsPerEpoch, float[] initialStudent, System.IO.TextWriter log,
+        NcclCommunicator? communicator)
     {
         _device = device;
+        _communicator = communicator;
         _precision = precision;
         _log = log;
         _options = options;
@@ -32,10 +36,15 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         _initialStudent = initialStudent;
     }
 
-    /// <summary>The accelerator for <paramref name="device"/> ("cpu", "cuda" or "auto"), or null to train on the CPU.</summary>
+    /// <summary>
+    /// The accelerator for <paramref name="device"/> ("cpu", "cuda" or "auto"), or null to train on the CPU. On several
+    /// ranks each takes the GPU of its local rank and the ranks sum their gradients with NCCL, bootstrapped over
+    /// <paramref name="ranks"/>; <c>auto</c> takes the GPUs only when every rank has one (the ranks agree first).
+    /// </summary>
     public static ITrainingAccelerator? Create(string device, string precisionText, Type model, TrainingOptions options, int iterationsPerEpoch,
-        ReadOnlySpan<float> initialStudent, System.IO.TextWriter log)
+        ReadOnlySpan<float> initialStudent, System.IO.TextWriter log, ICommunicator? ranks = null)
     {
+        ranks ??= SingleProcess.Instance;
         if (device == "cpu") return null;
         if (device is not ("cuda" or "auto")) throw new CliException($"train: --device takes cpu, cuda or auto, not '{device}'");
         CudaPrecision? precision = null;
@@ -45,13 +54,33 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
                 throw new CliException($"train: --precision takes auto, bf16, tf32 or fp32, not '{precisionText}'");
             precision = chosen;
         }
-        if (!CudaDevice.TryOpen(0, out var opened, out string reason))
+        int ordinal = ranks.Size > 1 ? MpiCommunicator.LocalRank : 0;
+        bool found = CudaDevice.TryOpen(ordinal, out var opened, out string reason);
+        if (ranks.Size > 1 && !EveryRankAgrees(ranks, found))
         {
-            if (device == "cuda") throw new CliException("train: --device cuda: " + reason);
-            log.WriteLine($"  device: CPU (no GPU: {reason})");
+            opened?.Dispose();
+            if (found) reason = "another rank has no GPU";
+            found = false;
+        }
+        if (!found)
+        {
+            string which = ranks.Size > 1 ? $"rank {ranks.Rank}, GPU {ordinal}: " : "";
+            if (device == "cuda") throw new CliException($"train: --device cuda: {which}{reason}");
+            log.WriteLine($"  device: CPU (no GPU: {which}{reason})");
             return null;
         }
-        var factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray(), log);
+        NcclCommunicator? nccl = null;
+        AcceleratorFactory factory;
+        try
+        {
+            if (ranks.Size > 1) nccl = CreateNccl(ranks, opened!);
+            factory = new AcceleratorFactory(opened!, precision, options, iterationsPerEpoch, initialStudent.ToArray(), log, nccl);
+        }
+        catch
+        {
+            opened!.Dispose();
+            throw;
+        }
         try
         {
             // Every class the generator compiles declares ICudaDinoModel (its CUDA module and schedules): a zoo model or a
@@ -61,6 +90,7 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         }
         catch
         {
+            nccl?.Dispose();
             opened!.Dispose();
             throw;
         }
@@ -74,6 +104,27 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         if (_precision is null && TModel.Bf16TrainingUnsupported is { } reason) _log.WriteLine($"  precision: tf32 GEMMs, not bf16 ({reason})");
         if (precision == CudaPrecision.Bf16 && TModel.Bf16TrainingUnsupported is { } unsupported)
             throw new CliException($"train: --precision bf16: {TModel.Description.Name} has no bf16 training schedule: {unsupported} Use --precision tf32.");
-        _accelerator = new CudaTrainingAccelerator<TModel>(_device, precision, _options, _iterationsPerEpoch, _initialStudent);
+        _accelerator = new CudaTrainingAccelerator<TModel>(_device, precision, _options, _iterationsPerEpoch, _initialStudent, _communicator);
+    }
+
+    /// <summary>Whether <paramref name="mine"/> holds on every rank (a sum of flags), so that all ranks take the same device kind.</summary>
+    private static unsafe bool EveryRankAgrees(ICommunicator ranks, bool mine)
+    {
+        double missing = mine ? 0 : 1;
+        ranks.AllReduceSum(&missing, 1);
+        return missing == 0;
+    }
+
+    /// <summary>NCCL over the ranks, each on its GPU; a missing libnccl or a failed set-up is a one-line error naming the rank.</summary>
+    private static NcclCommunicator CreateNccl(ICommunicator ranks, CudaDevice device)
+    {
+        try
+        {
+            return NcclCommunicator.Create(ranks, device);
+        }
+        catch (Exception exception) when (exception is CudaLibraryNotFoundException or CudaException)
+        {
+            throw new CliException($"train: rank {ranks.Rank}: {exception.Message.ReplaceLineEndings(" ")}");
+        }
     }
 }

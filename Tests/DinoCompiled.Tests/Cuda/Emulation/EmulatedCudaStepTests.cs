@@ -81,30 +81,16 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
         double cpuLoss = cpu.Run(student.Ptr, teacher.Ptr, cpuGradients.Ptr, flat, inputs);
 
         var ops = new EmulatedCudaOps(FmnistTiny.CudaModule);
-        var buffers = new List<NativeBuffer>();
-        NativeBuffer Poisoned(long floats)
+        using var buffers = new EmulatedStepBuffers(layout, flat);
         {
-            var buffer = new NativeBuffer(floats);
-            buffer.Span.Fill(float.NaN);
-            buffers.Add(buffer);
-            return buffer;
-        }
-        try
-        {
-            var step = new CudaStepBuffers
-            {
-                GlobalArena = Poisoned(layout.GlobalArena).Ptr, LocalArena = Poisoned(layout.LocalArena).Ptr, HeadArena = Poisoned(layout.HeadArena).Ptr,
-                Features = Poisoned(layout.Features).Ptr, FeatureGradients = Poisoned(layout.Features).Ptr, Logits = Poisoned(layout.Logits).Ptr,
-                LogitGradients = Poisoned(layout.Logits).Ptr, TeacherFeatures = Poisoned(layout.TeacherFeatures).Ptr, TeacherLogits = Poisoned(layout.TeacherLogits).Ptr,
-                TeacherProbabilities = Poisoned(layout.TeacherLogits).Ptr, RowLosses = Poisoned(layout.RowLosses).Ptr,
-            };
-            var gradients = Poisoned(flat);
+            var step = buffers.Step;
+            var gradients = buffers.Gradients;
             var weights = new CudaStepWeights { Student = student.Ptr, Teacher = teacher.Ptr, Gradients = gradients.Ptr };
             if (bf16)
             {
                 // The copies AdamW and the EMA keep on the device, made as a parameter load makes them.
                 Assert.Equal(0, flat % 4);
-                weights = weights with { StudentBf16 = Bf16Copy(ops, student, Poisoned(flat / 2)), TeacherBf16 = Bf16Copy(ops, teacher, Poisoned(flat / 2)) };
+                weights = weights with { StudentBf16 = Bf16Copy(ops, student, buffers.Poisoned(flat / 2)), TeacherBf16 = Bf16Copy(ops, teacher, buffers.Poisoned(flat / 2)) };
             }
             var clock = Stopwatch.StartNew();
             CudaStepSequence<FmnistTiny>.Queue(ops, new CudaLossKernels(FmnistTiny.CudaModule, bf16), layout, step, weights, inputs, gradients.Clear);
@@ -130,10 +116,6 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
 
             foreach (var (name, error) in results.Take(5).Concat(results.Skip(5).OrderByDescending(r => r.Error).Take(8))) log.WriteLine($"{name,-40} {error:E2}");
             return results;
-        }
-        finally
-        {
-            foreach (var buffer in buffers) buffer.Dispose();
         }
     }
 
@@ -200,7 +182,7 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
         Assert.True(featureError > 1e-5, $"teacher.features agree to {featureError:E2}: the schedule did not run in bf16");
     }
 
-    private static NativeBuffer Random(Random random, long count, double spread)
+    internal static NativeBuffer Random(Random random, long count, double spread)
     {
         var buffer = new NativeBuffer(Math.Max(1, count));
         for (long i = 0; i < buffer.Length; i++) buffer.Data[i] = (float)((random.NextDouble() * 2 - 1) * spread);
@@ -215,7 +197,7 @@ public sealed unsafe class EmulatedCudaStepTests(ITestOutputHelper log)
         return buffer;
     }
 
-    private static double Norm(ReadOnlySpan<float> values)
+    internal static double Norm(ReadOnlySpan<float> values)
     {
         double sum = 0;
         foreach (float v in values) sum += (double)v * v;

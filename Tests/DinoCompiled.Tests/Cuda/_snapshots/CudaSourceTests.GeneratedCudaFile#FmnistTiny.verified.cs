@@ -281,6 +281,8 @@ namespace DinoCompiled.Models
             "dino_loss_teacher",
             "dino_loss_student",
             "dino_center_update",
+            "dino_center_column_sums",
+            "dino_center_update_sums",
             "dino_grad_sqnorm",
             "dino_grad_norms",
             "dino_grad_clip",
@@ -354,41 +356,43 @@ namespace DinoCompiled.Models
             public const int dino_loss_teacher = 30;
             public const int dino_loss_student = 31;
             public const int dino_center_update = 32;
-            public const int dino_grad_sqnorm = 33;
-            public const int dino_grad_norms = 34;
-            public const int dino_grad_clip = 35;
-            public const int dino_adamw = 36;
-            public const int dino_teacher_ema = 37;
-            public const int dino_convert_f32_to_bf16 = 38;
-            public const int dino_convert_bf16_to_f32 = 39;
-            public const int dino_im2col_bf16 = 40;
-            public const int dino_layernorm_bf16 = 41;
-            public const int dino_bias_gelu_bf16 = 42;
-            public const int dino_gelu_bf16 = 43;
-            public const int dino_bias_residual_add = 44;
-            public const int dino_residual_add_bf16 = 45;
-            public const int dino_l2_normalize_bf16 = 46;
-            public const int dino_weight_norm_bf16 = 47;
-            public const int dino_gelu_grad_bf16 = 48;
-            public const int dino_gelu_grad_f32_bf16 = 49;
-            public const int dino_scale_rows_bf16 = 50;
-            public const int dino_bias_grad_bf16 = 51;
-            public const int dino_layernorm_grad_bf16 = 52;
-            public const int dino_assemble_tokens_grad_bf16 = 53;
-            public const int dino_l2_normalize_grad_bf16 = 54;
-            public const int dino_layernorm_grad_scale_bf16 = 55;
-            public const int dino_gelu_grad_recompute_bf16 = 56;
-            public const int dino_loss_student_bf16 = 57;
-            public const int dino_adamw_bf16 = 58;
-            public const int dino_teacher_ema_bf16 = 59;
-            public const int dino_flash_attention_t50_d32 = 60;
-            public const int dino_flash_attention_delta_t50_d32 = 61;
-            public const int dino_flash_attention_grad_dkv_t50_d32 = 62;
-            public const int dino_flash_attention_grad_dq_t50_d32 = 63;
-            public const int dino_flash_attention_t10_d32 = 64;
-            public const int dino_flash_attention_delta_t10_d32 = 65;
-            public const int dino_flash_attention_grad_dkv_t10_d32 = 66;
-            public const int dino_flash_attention_grad_dq_t10_d32 = 67;
+            public const int dino_center_column_sums = 33;
+            public const int dino_center_update_sums = 34;
+            public const int dino_grad_sqnorm = 35;
+            public const int dino_grad_norms = 36;
+            public const int dino_grad_clip = 37;
+            public const int dino_adamw = 38;
+            public const int dino_teacher_ema = 39;
+            public const int dino_convert_f32_to_bf16 = 40;
+            public const int dino_convert_bf16_to_f32 = 41;
+            public const int dino_im2col_bf16 = 42;
+            public const int dino_layernorm_bf16 = 43;
+            public const int dino_bias_gelu_bf16 = 44;
+            public const int dino_gelu_bf16 = 45;
+            public const int dino_bias_residual_add = 46;
+            public const int dino_residual_add_bf16 = 47;
+            public const int dino_l2_normalize_bf16 = 48;
+            public const int dino_weight_norm_bf16 = 49;
+            public const int dino_gelu_grad_bf16 = 50;
+            public const int dino_gelu_grad_f32_bf16 = 51;
+            public const int dino_scale_rows_bf16 = 52;
+            public const int dino_bias_grad_bf16 = 53;
+            public const int dino_layernorm_grad_bf16 = 54;
+            public const int dino_assemble_tokens_grad_bf16 = 55;
+            public const int dino_l2_normalize_grad_bf16 = 56;
+            public const int dino_layernorm_grad_scale_bf16 = 57;
+            public const int dino_gelu_grad_recompute_bf16 = 58;
+            public const int dino_loss_student_bf16 = 59;
+            public const int dino_adamw_bf16 = 60;
+            public const int dino_teacher_ema_bf16 = 61;
+            public const int dino_flash_attention_t50_d32 = 62;
+            public const int dino_flash_attention_delta_t50_d32 = 63;
+            public const int dino_flash_attention_grad_dkv_t50_d32 = 64;
+            public const int dino_flash_attention_grad_dq_t50_d32 = 65;
+            public const int dino_flash_attention_t10_d32 = 66;
+            public const int dino_flash_attention_delta_t10_d32 = 67;
+            public const int dino_flash_attention_grad_dkv_t10_d32 = 68;
+            public const int dino_flash_attention_grad_dq_t10_d32 = 69;
         }
 
         /// <summary>Blocks of 256 threads for a grid-stride kernel over <paramref name="items"/> (at least 1, at most 16384).</summary>
@@ -2941,6 +2945,30 @@ namespace DinoCompiled.Models
             for (int r = 0; r < rows; r++) s += teacher[(long long)r * DINO_K + j];
             const double m = momentum;
             center[j] = (float)(m * center[j] + (1.0 - m) * (s / rows));
+        }
+
+        // dino_center_column_sums(const float* teacher, double* sums, int rows)
+        //   grid (ceil(K / 256)), block 256. sums[j] = sum over the rows of teacher[., j], in row order and double: one rank's part
+        //   of the center's mean. The ranks' sums are all-reduced, then dino_center_update_sums moves the center; on one rank the
+        //   pair is dino_center_update bit for bit.
+        extern "C" __global__ void __launch_bounds__(256) dino_center_column_sums(const float* __restrict__ teacher, double* __restrict__ sums, int rows)
+        {
+            const int j = blockIdx.x * blockDim.x + threadIdx.x;
+            if (j >= DINO_K) return;
+            double s = 0.0;
+            for (int r = 0; r < rows; r++) s += teacher[(long long)r * DINO_K + j];
+            sums[j] = s;
+        }
+
+        // dino_center_update_sums(const double* sums, float* center, long long rows, float momentum)
+        //   grid (ceil(K / 256)), block 256. center[j] = m center[j] + (1 - m) sums[j] / rows, with rows the teacher rows of the
+        //   global batch (2 B over all ranks).
+        extern "C" __global__ void __launch_bounds__(256) dino_center_update_sums(const double* __restrict__ sums, float* __restrict__ center, long long rows, float momentum)
+        {
+            const int j = blockIdx.x * blockDim.x + threadIdx.x;
+            if (j >= DINO_K) return;
+            const double m = momentum;
+            center[j] = (float)(m * center[j] + (1.0 - m) * (sums[j] / (double)rows));
         }
 
         // The parameter passes run one 256-thread block per chunk of DINO_CHUNK floats of one tensor: the chunk's tensor is
