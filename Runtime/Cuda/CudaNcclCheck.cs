@@ -22,17 +22,12 @@ public static class CudaNcclCheck
         using var nccl = NcclCommunicator.Create(SingleProcess.Instance, device);
         using var alone = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch: steps);
         using var ranked = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch: steps, communicator: nccl);
-        var a = TModel.Description.Architecture;
-        var random = new Random(3);
-        var globalCrops = new float[2L * batch * a.Channels * a.GlobalCrop * a.GlobalCrop];
-        var localCropValues = new float[Math.Max(1, (long)localCrops * batch * a.Channels * a.LocalCrop * a.LocalCrop)];
+        var crops = new RandomCrops(TModel.Description.Architecture, batch, localCrops, seed: 3, spread: 1);
         string? difference = null;
-        for (int step = 0; step < steps && difference is null; step++)
+        for (int step = 0; step < steps && difference is null; step++, crops.Draw())
         {
-            foreach (var values in new[] { globalCrops, localCropValues })
-                for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-            double expected = alone.TrainStep(globalCrops, localCropValues).Loss;
-            double actual = ranked.TrainStep(globalCrops, localCropValues).Loss;
+            double expected = alone.TrainStep(crops.Global, crops.Local).Loss;
+            double actual = ranked.TrainStep(crops.Global, crops.Local).Loss;
             if (BitConverter.DoubleToInt64Bits(expected) != BitConverter.DoubleToInt64Bits(actual))
                 difference = $"step {step}: loss {actual:R} against {expected:R}";
         }

@@ -13,15 +13,10 @@ public static class CudaStepBenchmark
     public static CudaStepTiming Run<TModel>(CudaDevice device, CudaPrecision precision, int batch, int localCrops, int warmup, int steps)
         where TModel : ICudaDinoModel
     {
-        var a = TModel.Description.Architecture;
         var options = new TrainingOptions { Epochs = 1, BatchSize = batch, LocalCrops = localCrops, WarmupEpochs = 0 };
         using var trainer = new CudaTrainer<TModel>(device, precision, options, iterationsPerEpoch: warmup + steps);
-        var random = new Random(1);
-        var global = new float[2L * batch * a.Channels * a.GlobalCrop * a.GlobalCrop];
-        var local = new float[Math.Max(1, (long)localCrops * batch * a.Channels * a.LocalCrop * a.LocalCrop)];
-        for (int i = 0; i < global.Length; i++) global[i] = (float)(random.NextDouble() * 4 - 2);
-        for (int i = 0; i < local.Length; i++) local[i] = (float)(random.NextDouble() * 4 - 2);
-        trainer.UploadCrops(global, local);
+        var crops = new RandomCrops(TModel.Description.Architecture, batch, localCrops, seed: 1, spread: 2);
+        trainer.UploadCrops(crops.Global, crops.Local);
 
         for (int i = 0; i < warmup; i++) trainer.TrainStepOnDevice();
         var times = new double[steps];
@@ -41,15 +36,10 @@ public static class CudaStepBenchmark
     /// </summary>
     public static IReadOnlyList<CudaNodeTiming> TimeNodes<TModel>(CudaDevice device, int batch, int localCrops, int warmup) where TModel : ICudaDinoModel
     {
-        var a = TModel.Description.Architecture;
         var options = new TrainingOptions { Epochs = 1, BatchSize = batch, LocalCrops = localCrops, WarmupEpochs = 0 };
         using var trainer = new CudaTrainer<TModel>(device, CudaPrecision.Bf16, options, iterationsPerEpoch: warmup + 1);
-        var random = new Random(1);
-        var global = new float[2L * batch * a.Channels * a.GlobalCrop * a.GlobalCrop];
-        var local = new float[Math.Max(1, (long)localCrops * batch * a.Channels * a.LocalCrop * a.LocalCrop)];
-        for (int i = 0; i < global.Length; i++) global[i] = (float)(random.NextDouble() * 4 - 2);
-        for (int i = 0; i < local.Length; i++) local[i] = (float)(random.NextDouble() * 4 - 2);
-        trainer.UploadCrops(global, local);
+        var crops = new RandomCrops(TModel.Description.Architecture, batch, localCrops, seed: 1, spread: 2);
+        trainer.UploadCrops(crops.Global, crops.Local);
         for (int i = 0; i < warmup; i++) trainer.TrainStepOnDevice();
         using var clock = new CudaEventClock(device);
         var timer = trainer.CompiledStep.StartNodeTiming(clock);

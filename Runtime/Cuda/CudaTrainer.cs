@@ -58,47 +58,56 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
         Optimizer = new AdamW(Parameters);
 
         _module = device.LoadModule(TModel.CudaModule);
-        _ops = new CudaScheduleOps(device, _module, precision);
-        _kernels = new CudaStepKernels(device, _ops);
-        _step = new CudaDinoStep<TModel>(device, _ops, Shard.Images, options.LocalCrops, gradientBatch: options.BatchSize);
-        if (communicator is not null)
+        try
         {
-            _parallel = new CudaDataParallel(device, _ops, communicator, Parameters, _architecture.Head.OutDim);
-            _step.HeadGradientsDone = _parallel.HeadGradientsDone;
-            _hostGlobalBatchDrop = new float[2L * _architecture.Depth * 2 * options.BatchSize];
-            _hostLocalBatchDrop = new float[Math.Max(1, 2L * _architecture.Depth * options.LocalCrops * options.BatchSize)];
-        }
+            _ops = new CudaScheduleOps(device, _module, precision);
+            _kernels = new CudaStepKernels(device, _ops);
+            _step = new CudaDinoStep<TModel>(device, _ops, Shard.Images, options.LocalCrops, gradientBatch: options.BatchSize);
+            if (communicator is not null)
+            {
+                _parallel = new CudaDataParallel(device, _ops, communicator, Parameters, _architecture.Head.OutDim);
+                _step.HeadGradientsDone = _parallel.HeadGradientsDone;
+                _hostGlobalBatchDrop = new float[2L * _architecture.Depth * 2 * options.BatchSize];
+                _hostLocalBatchDrop = new float[Math.Max(1, 2L * _architecture.Depth * options.LocalCrops * options.BatchSize)];
+            }
 
-        long length = Parameters.FlatLength;
-        Student = device.Allocate(length);
-        Teacher = device.Allocate(length);
-        Gradients = device.Allocate(length);
-        FirstMoment = device.Allocate(length);
-        SecondMoment = device.Allocate(length);
-        Center = device.Allocate(_architecture.Head.OutDim);
-        if (_step.Bf16)
+            long length = Parameters.FlatLength;
+            Student = device.Allocate(length);
+            Teacher = device.Allocate(length);
+            Gradients = device.Allocate(length);
+            FirstMoment = device.Allocate(length);
+            SecondMoment = device.Allocate(length);
+            Center = device.Allocate(_architecture.Head.OutDim);
+            if (_step.Bf16)
+            {
+                // bf16 values in the flat layout: half the floats (the flat length is a multiple of 4, the generator's alignment).
+                StudentBf16 = device.Allocate((length + 1) / 2);
+                TeacherBf16 = device.Allocate((length + 1) / 2);
+            }
+            _hostHyper = new float[AdamW.HyperStride * Parameters.Count];
+            _hyper = device.Allocate(_hostHyper.Length);
+            _hostGlobalDrop = new float[2L * _architecture.Depth * _step.GlobalRows];
+            _hostLocalDrop = new float[Math.Max(1, 2L * _architecture.Depth * _step.LocalRows)];
+            _globalDrop = device.Allocate(_hostGlobalDrop.Length);
+            _localDrop = device.Allocate(_hostLocalDrop.Length);
+            int c = _architecture.Channels;
+            _globalCrops = device.Allocate((long)_step.GlobalRows * c * _architecture.GlobalCrop * _architecture.GlobalCrop);
+            _localCrops = device.Allocate(Math.Max(1, (long)_step.LocalRows * c * _architecture.LocalCrop * _architecture.LocalCrop));
+
+            var weights = new float[length];
+            if (initialStudent.IsEmpty) InitializeFromSeed(weights, options.Seed);
+            else initialStudent.CopyTo(weights);
+            Student.Upload(weights);
+            Teacher.Upload(weights);
+            foreach (var buffer in new[] { FirstMoment, SecondMoment, Center, Gradients }) buffer.Clear();
+            WeightsChanged();
+        }
+        catch
         {
-            // bf16 values in the flat layout: half the floats (the flat length is a multiple of 4, the generator's alignment).
-            StudentBf16 = device.Allocate((length + 1) / 2);
-            TeacherBf16 = device.Allocate((length + 1) / 2);
+            // A step that cannot be built (a model without bf16 schedules, a full device) leaves nothing behind.
+            Dispose();
+            throw;
         }
-        _hostHyper = new float[AdamW.HyperStride * Parameters.Count];
-        _hyper = device.Allocate(_hostHyper.Length);
-        _hostGlobalDrop = new float[2L * _architecture.Depth * _step.GlobalRows];
-        _hostLocalDrop = new float[Math.Max(1, 2L * _architecture.Depth * _step.LocalRows)];
-        _globalDrop = device.Allocate(_hostGlobalDrop.Length);
-        _localDrop = device.Allocate(_hostLocalDrop.Length);
-        int c = _architecture.Channels;
-        _globalCrops = device.Allocate((long)_step.GlobalRows * c * _architecture.GlobalCrop * _architecture.GlobalCrop);
-        _localCrops = device.Allocate(Math.Max(1, (long)_step.LocalRows * c * _architecture.LocalCrop * _architecture.LocalCrop));
-
-        var weights = new float[length];
-        if (initialStudent.IsEmpty) InitializeFromSeed(weights, options.Seed);
-        else initialStudent.CopyTo(weights);
-        Student.Upload(weights);
-        Teacher.Upload(weights);
-        foreach (var buffer in new[] { FirstMoment, SecondMoment, Center, Gradients }) buffer.Clear();
-        WeightsChanged();
     }
 
     /// <summary>
@@ -277,15 +286,16 @@ public sealed class CudaTrainer<TModel> : IDisposable where TModel : ICudaDinoMo
     /// <inheritdoc/>
     public void Dispose()
     {
+        // Also called by a constructor that failed half way: what was not made yet is null.
         foreach (var buffer in new[] { Student, Teacher, Gradients, FirstMoment, SecondMoment, Center, _hyper, _globalDrop, _localDrop, _globalCrops, _localCrops })
-            buffer.Dispose();
+            buffer?.Dispose();
         StudentBf16?.Dispose();
         TeacherBf16?.Dispose();
         _parallel?.Dispose();
         _globalOutputs?.Dispose();
-        _step.Dispose();
-        _kernels.Dispose();
-        _ops.Dispose();
+        _step?.Dispose();
+        _kernels?.Dispose();
+        _ops?.Dispose();
         _module.Dispose();
     }
 
