@@ -64,7 +64,8 @@ public sealed class AcceleratorFactory : ICudaModelVisitor
         }
         if (!found)
         {
-            string which = ranks.Size > 1 ? $"rank {ranks.Rank}, GPU {ordinal}: " : "";
+            // On several ranks the job's error line names the rank already; this names the GPU it looked for.
+            string which = ranks.Size > 1 ? $"GPU {ordinal} (the local rank's): " : "";
             if (device == "cuda") throw new CliException($"train: --device cuda: {which}{reason}");
             log.WriteLine($"  device: CPU (no GPU: {which}{reason})");
             return null;

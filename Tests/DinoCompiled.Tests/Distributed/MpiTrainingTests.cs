@@ -127,6 +127,25 @@ public sealed class MpiTrainingTests : IClassFixture<TwoRankRun>
         Assert.False(File.Exists(_run.Checkpoint("odd")));
     }
 
+    /// <summary>
+    /// GPU ranks take their local rank's GPU and sum with NCCL; where a rank has no GPU, <c>--device cuda</c> ends the job
+    /// with one line naming the rank and the GPU it looked for (this machine has none; on a GPU machine the test skips).
+    /// </summary>
+    [MpiFact]
+    public void DeviceCudaOnRanksWithoutAGpuIsOneLineNamingTheRank()
+    {
+        if (DinoCompiled.Cuda.CudaDevice.TryOpen(0, out var device, out _))
+        {
+            device!.Dispose();
+            return; // a GPU is here: the error cannot be provoked
+        }
+        string[] arguments = _run.Arguments("no-gpu").Select(a => a == "cpu" ? "cuda" : a).ToArray();
+        var (code, _, error) = MpiJob.Run(_run.Root, 2, arguments, TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, code);
+        Assert.Matches(@"dino: rank [01]: train: --device cuda: GPU [01] \(the local rank.s\): [^\n]+\n", error);
+        Assert.False(File.Exists(_run.Checkpoint("no-gpu")));
+    }
+
     private static double RelativeDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double difference = 0, norm = 0;
